@@ -1,0 +1,113 @@
+package dev.berth.api;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.registry.BlobService;
+import dev.berth.registry.ByteRange;
+import dev.berth.registry.Digest;
+import dev.berth.registry.ErrorCode;
+import dev.berth.registry.RepositoryName;
+import dev.berth.storage.Content;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Optional;
+import org.jboss.resteasy.reactive.PathPart;
+
+/**
+ * {@code GET/HEAD/DELETE /v2/<name>/blobs/<digest>}: blobs stream from storage (a local file
+ * with zero-copy sendfile), with single byte ranges.
+ *
+ * @see <a href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-blobs">pulling blobs</a>
+ */
+@Path("/v2")
+public class BlobResource {
+  private final BlobService blobs;
+  private final BerthConfig config;
+
+  public BlobResource(BlobService blobs, BerthConfig config) {
+    this.blobs = blobs;
+    this.config = config;
+  }
+
+  @HEAD
+  @Path("/{name: .+}/blobs/{digest}")
+  public Response head(@PathParam("name") String name, @PathParam("digest") String digest) {
+    Digest d = Digest.parse(digest);
+    long size = blobs.size(RepositoryName.parse(name), d);
+    return headers(Response.ok(), d).header("Content-Length", size).build();
+  }
+
+  @GET
+  @Path("/{name: .+}/blobs/{digest}")
+  public Response get(@PathParam("name") String name, @PathParam("digest") String digest,
+      @HeaderParam("Range") String range, @HeaderParam("If-None-Match") String ifNoneMatch) {
+    RepositoryName repo = RepositoryName.parse(name);
+    Digest d = Digest.parse(digest);
+    long size = blobs.size(repo, d);
+    if (etag(d).equals(ifNoneMatch)) {
+      return headers(Response.notModified(), d).build();
+    }
+    Optional<ByteRange> r;
+    try {
+      r = ByteRange.ofHttpRange(range, size);
+    } catch (dev.berth.registry.RegistryException e) {
+      throw e.withHeaders(java.util.Map.of("Content-Range", "bytes */" + size));
+    }
+    if (config.storage().redirect().enabled()) {
+      Optional<URI> url = blobs.redirect(d, config.storage().redirect().ttl());
+      if (url.isPresent()) {
+        return headers(Response.temporaryRedirect(url.get()), d).build();
+      }
+    }
+    long offset = r.map(ByteRange::first).orElse(0L);
+    long length = r.map(ByteRange::length).orElse(size);
+    Content content = blobs.open(repo, d, offset, length);
+    Response.ResponseBuilder b = r.isPresent()
+        ? Response.status(206).header("Content-Range", r.get().contentRange(size))
+        : Response.ok();
+    return headers(b.entity(entity(content)), d)
+        .type("application/octet-stream")
+        .header("Content-Length", content.length())
+        .build();
+  }
+
+  @DELETE
+  @Path("/{name: .+}/blobs/{digest}")
+  public Response delete(@PathParam("name") String name, @PathParam("digest") String digest) {
+    RepositoryName repo = RepositoryName.parse(name);
+    Digest d = Digest.parse(digest);
+    if (!config.delete().enabled()) {
+      throw ErrorCode.UNSUPPORTED.with("deletes are disabled on this registry");
+    }
+    blobs.delete(repo, d);
+    return Response.accepted().header("Docker-Content-Digest", d.toString()).header("Content-Length", 0).build();
+  }
+
+  static Object entity(Content content) {
+    if (content instanceof Content.FileRegion f) {
+      return new PathPart(f.path(), f.offset(), f.length());
+    }
+    return (StreamingOutput) out -> {
+      try (InputStream in = content.openStream()) {
+        in.transferTo(out);
+      }
+    };
+  }
+
+  private static Response.ResponseBuilder headers(Response.ResponseBuilder b, Digest d) {
+    return b.header("Docker-Content-Digest", d.toString())
+        .header("ETag", etag(d))
+        .header("Accept-Ranges", "bytes");
+  }
+
+  static String etag(Digest d) {
+    return "\"" + d + "\"";
+  }
+}

@@ -1,0 +1,104 @@
+package dev.berth.api;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.registry.ErrorCode;
+import dev.berth.registry.ManifestService;
+import dev.berth.registry.ManifestService.PushResult;
+import dev.berth.registry.ManifestService.StoredManifest;
+import dev.berth.registry.Reference;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Tag;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET/HEAD/PUT/DELETE /v2/<name>/manifests/<reference>}: the stored bytes, exactly, with
+ * their media type.
+ *
+ * @see <a href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests">pulling manifests</a>
+ */
+@Path("/v2")
+public class ManifestResource {
+  private final ManifestService manifests;
+  private final BerthConfig config;
+
+  public ManifestResource(ManifestService manifests, BerthConfig config) {
+    this.manifests = manifests;
+    this.config = config;
+  }
+
+  @GET
+  @Path("/{name: .+}/manifests/{reference}")
+  public Response get(@PathParam("name") String name, @PathParam("reference") String reference,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
+    StoredManifest m = manifests.get(RepositoryName.parse(name), Reference.parse(reference));
+    if (BlobResource.etag(m.digest()).equals(ifNoneMatch)) {
+      return headers(Response.notModified(), m).build();
+    }
+    return headers(Response.ok(m.bytes()), m).build();
+  }
+
+  @HEAD
+  @Path("/{name: .+}/manifests/{reference}")
+  public Response head(@PathParam("name") String name, @PathParam("reference") String reference) {
+    StoredManifest m = manifests.get(RepositoryName.parse(name), Reference.parse(reference));
+    return headers(Response.ok(), m).header("Content-Length", m.bytes().length).build();
+  }
+
+  @PUT
+  @Path("/{name: .+}/manifests/{reference}")
+  public Response put(@PathParam("name") String name, @PathParam("reference") String reference,
+      @QueryParam("tag") List<String> tagParams, @HeaderParam("Content-Type") String contentType,
+      InputStream body) throws IOException {
+    RepositoryName repo = RepositoryName.parse(name);
+    Reference ref = Reference.parse(reference);
+    List<Tag> tags = new ArrayList<>();
+    for (String t : tagParams) {
+      tags.add(new Tag(t));
+    }
+    int max = config.manifests().maxSize();
+    byte[] bytes = body.readNBytes(max + 1);
+    if (bytes.length > max) {
+      throw ErrorCode.TOO_LARGE.with("manifest is larger than " + max + " bytes");
+    }
+    PushResult r = manifests.put(repo, ref, contentType, bytes, tags);
+    Response.ResponseBuilder b = Response.status(201)
+        .header("Location", "/v2/" + repo + "/manifests/" + r.digest())
+        .header("Docker-Content-Digest", r.digest().toString())
+        .header("Content-Length", 0);
+    r.subject().ifPresent(s -> b.header("OCI-Subject", s.toString()));
+    for (Tag t : r.tags()) {
+      b.header("OCI-Tag", t.value());
+    }
+    return b.build();
+  }
+
+  @DELETE
+  @Path("/{name: .+}/manifests/{reference}")
+  public Response delete(@PathParam("name") String name, @PathParam("reference") String reference) {
+    RepositoryName repo = RepositoryName.parse(name);
+    Reference ref = Reference.parse(reference);
+    if (!config.delete().enabled()) {
+      throw ErrorCode.UNSUPPORTED.with("deletes are disabled on this registry");
+    }
+    manifests.delete(repo, ref);
+    return Response.accepted().header("Content-Length", 0).build();
+  }
+
+  private static Response.ResponseBuilder headers(Response.ResponseBuilder b, StoredManifest m) {
+    return b.type(m.mediaType())
+        .header("Docker-Content-Digest", m.digest().toString())
+        .header("ETag", BlobResource.etag(m.digest()));
+  }
+}

@@ -1,0 +1,191 @@
+package dev.berth.registry;
+
+import dev.berth.storage.Precondition;
+import dev.berth.storage.PreconditionFailedException;
+import dev.berth.storage.SmallObject;
+import dev.berth.storage.StorageDriver;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Manifests and tags of a repository: push with validation, pull by tag or digest, delete.
+ *
+ * @see <a href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-manifests">pushing manifests</a>
+ */
+@Singleton
+public class ManifestService {
+  private final StorageDriver storage;
+  private final BlobService blobs;
+  private final ManifestCache cache = new ManifestCache(16L << 20);
+
+  public ManifestService(StorageDriver storage, BlobService blobs) {
+    this.storage = storage;
+    this.blobs = blobs;
+  }
+
+  /** A stored manifest: the exact bytes pushed, their digest and media type. */
+  public record StoredManifest(Digest digest, String mediaType, byte[] bytes) {}
+
+  /** What a push stored: the digest, the subject when there is one, and the tags it set. */
+  public record PushResult(Digest digest, Optional<Digest> subject, List<Tag> tags) {}
+
+  /**
+   * Reads a manifest of the repository.
+   *
+   * @throws RegistryException MANIFEST_UNKNOWN when the repository has no such tag or manifest
+   */
+  public StoredManifest get(RepositoryName repo, Reference ref) {
+    Digest digest = resolve(repo, ref);
+    SmallObject link = storage.getSmall(StorageLayout.manifestLink(repo, digest))
+        .orElseThrow(() -> ErrorCode.MANIFEST_UNKNOWN.with("unknown manifest " + ref));
+    byte[] bytes = cache.get(digest);
+    if (bytes == null) {
+      bytes = blobs.getSmall(digest).orElseThrow(() -> ErrorCode.MANIFEST_UNKNOWN.with("unknown manifest " + ref));
+      cache.put(digest, bytes);
+    }
+    return new StoredManifest(digest, new String(link.data(), StandardCharsets.UTF_8), bytes);
+  }
+
+  private Digest resolve(RepositoryName repo, Reference ref) {
+    if (ref instanceof Reference.ByDigest d) {
+      return d.digest();
+    }
+    Tag tag = ((Reference.ByTag) ref).tag();
+    byte[] target = storage.getSmall(StorageLayout.tag(repo, tag))
+        .orElseThrow(() -> ErrorCode.MANIFEST_UNKNOWN.with("unknown tag " + tag)).data();
+    return Digest.parse(new String(target, StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * Validates and stores a manifest, then points the tags at it.
+   *
+   * @param ref the tag or digest of the URL
+   * @param extraTags tags from {@code ?tag=} parameters
+   * @throws RegistryException DIGEST_INVALID when the body does not match a digest reference;
+   *     MANIFEST_INVALID; MANIFEST_BLOB_UNKNOWN when a config or layer is not in the repository;
+   *     MANIFEST_UNKNOWN when an index names a manifest the repository does not have
+   */
+  public PushResult put(RepositoryName repo, Reference ref, String contentType, byte[] body, List<Tag> extraTags) {
+    DigestAlgorithm algorithm = ref instanceof Reference.ByDigest d ? d.digest().algorithm() : DigestAlgorithm.SHA256;
+    Digest digest = Digest.of(algorithm, body);
+    if (ref instanceof Reference.ByDigest d && !d.digest().equals(digest)) {
+      throw ErrorCode.DIGEST_INVALID.with("manifest has digest " + digest + ", not " + d.digest());
+    }
+    Manifest m = Manifest.parse(body, contentType);
+    for (Descriptor b : m.blobs()) {
+      if (!b.foreign() && !blobs.exists(repo, b.digest())) {
+        throw ErrorCode.MANIFEST_BLOB_UNKNOWN.with("blob unknown to repository: " + b.digest());
+      }
+    }
+    for (Descriptor c : m.children()) {
+      if (storage.stat(StorageLayout.manifestLink(repo, c.digest())).isEmpty()) {
+        throw ErrorCode.MANIFEST_UNKNOWN.with("manifest unknown to repository: " + c.digest(), 400);
+      }
+    }
+    blobs.putSmall(digest, body);
+    cache.put(digest, body);
+    storage.putSmall(StorageLayout.manifestLink(repo, digest), m.mediaType().getBytes(StandardCharsets.UTF_8), Precondition.NONE);
+    if (m.subject().isPresent()) {
+      Descriptor self = new Descriptor(m.mediaType(), digest, body.length, m.artifactType(), m.annotations(), false);
+      storage.putSmall(StorageLayout.referrer(repo, m.subject().get().digest(), digest), Json.bytes(self.toJson()), Precondition.NONE);
+    }
+    Set<Tag> tags = new LinkedHashSet<>();
+    if (ref instanceof Reference.ByTag t) {
+      tags.add(t.tag());
+    }
+    tags.addAll(extraTags);
+    byte[] target = digest.toString().getBytes(StandardCharsets.US_ASCII);
+    for (Tag t : tags) {
+      storage.putSmall(StorageLayout.tag(repo, t), target, Precondition.NONE);
+    }
+    return new PushResult(digest, m.subject().map(Descriptor::digest), List.copyOf(tags));
+  }
+
+  /**
+   * Deletes a tag (the manifest stays), or a manifest by digest with every tag pointing at it.
+   *
+   * @throws RegistryException MANIFEST_UNKNOWN when there is no such tag or manifest
+   */
+  public void delete(RepositoryName repo, Reference ref) {
+    if (ref instanceof Reference.ByTag t) {
+      if (!storage.delete(StorageLayout.tag(repo, t.tag()), Precondition.NONE)) {
+        throw ErrorCode.MANIFEST_UNKNOWN.with("unknown tag " + t.tag());
+      }
+      return;
+    }
+    Digest digest = ((Reference.ByDigest) ref).digest();
+    String link = StorageLayout.manifestLink(repo, digest);
+    if (storage.stat(link).isEmpty()) {
+      throw ErrorCode.MANIFEST_UNKNOWN.with("unknown manifest " + digest);
+    }
+    untag(repo, digest);
+    subjectOf(digest).ifPresent(s -> storage.delete(StorageLayout.referrer(repo, s, digest), Precondition.NONE));
+    storage.delete(link, Precondition.NONE);
+  }
+
+  /** Deletes the repository's tags that point at the digest; a tag moved meanwhile is kept. */
+  private void untag(RepositoryName repo, Digest digest) {
+    byte[] target = digest.toString().getBytes(StandardCharsets.US_ASCII);
+    for (String name : Listings.all(storage, StorageLayout.tags(repo))) {
+      if (!Tag.isValid(name)) {
+        continue;
+      }
+      String key = StorageLayout.tag(repo, new Tag(name));
+      Optional<SmallObject> current = storage.getSmall(key);
+      if (current.isPresent() && java.util.Arrays.equals(current.get().data(), target)) {
+        try {
+          storage.delete(key, Precondition.ifMatch(current.get().etag()));
+        } catch (PreconditionFailedException e) {
+          // Re-pointed by a concurrent push: it no longer names this manifest.
+        }
+      }
+    }
+  }
+
+  private Optional<Digest> subjectOf(Digest digest) {
+    return blobs.getSmall(digest).flatMap(bytes -> {
+      try {
+        return Manifest.parse(bytes, null).subject().map(Descriptor::digest);
+      } catch (RegistryException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /**
+   * A page of the repository's tags in lexical order, after {@code last}.
+   *
+   * @param limit at most this many; negative for all
+   * @throws RegistryException NAME_UNKNOWN when the repository does not exist
+   */
+  public Page<String> tags(RepositoryName repo, String last, int limit) {
+    List<String> tags = new ArrayList<>();
+    boolean more = false;
+    String after = last;
+    while (limit < 0 || tags.size() < limit) {
+      int want = limit < 0 ? Listings.PAGE : Math.min(Listings.PAGE, limit - tags.size());
+      var page = storage.list(StorageLayout.tags(repo), after, want);
+      for (String n : page.names()) {
+        if (!n.endsWith("/")) {
+          tags.add(n);
+        }
+      }
+      if (!page.truncated()) {
+        break;
+      }
+      after = page.names().get(page.names().size() - 1);
+      if (limit >= 0 && tags.size() >= limit) {
+        more = true;
+      }
+    }
+    if (tags.isEmpty() && last == null && storage.list(StorageLayout.repository(repo), null, 1).names().isEmpty()) {
+      throw ErrorCode.NAME_UNKNOWN.with("repository " + repo + " is not known");
+    }
+    return new Page<>(tags, more);
+  }
+}

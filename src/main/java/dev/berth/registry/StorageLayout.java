@@ -1,0 +1,83 @@
+package dev.berth.registry;
+
+/**
+ * The one map from registry concepts to storage keys. Nothing else builds a key.
+ *
+ * <pre>
+ * &lt;root&gt;/
+ * ├── blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data        the bytes of every blob and manifest, stored once
+ * ├── repositories/&lt;name&gt;/                   a repository; '/' in its name is written ','
+ * │   ├── _layers/&lt;alg&gt;/&lt;hex&gt;                blob linked into the repository (pushed or mounted)
+ * │   ├── _manifests/&lt;alg&gt;/&lt;hex&gt;             manifest in the repository; holds its media type
+ * │   ├── _tags/&lt;tag&gt;                        tag; holds the digest it points at
+ * │   └── _referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;-&lt;hex&gt;   manifest whose subject is &lt;alg&gt;:&lt;hex&gt;; holds its descriptor
+ * └── _uploads/&lt;uuid&gt;/
+ *     ├── state                              repository, digest algorithm, start time (JSON)
+ *     └── data                               the bytes received so far
+ * </pre>
+ *
+ * <p>Repository names are flattened (',' cannot occur in a name) so that listing
+ * {@code repositories/} with the {@code /} delimiter is the catalog, one entry per repository,
+ * without walking what the repositories hold. Tags are leaf objects for the same reason.
+ */
+public final class StorageLayout {
+  public static final String REPOSITORIES = "repositories/";
+  public static final String UPLOADS = "_uploads/";
+
+  private StorageLayout() {}
+
+  public static String blobData(Digest d) {
+    return "blobs/" + d.algorithm().id() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data";
+  }
+
+  /** The directory entry of a repository under {@link #REPOSITORIES}, with its trailing slash. */
+  public static String repositoryEntry(RepositoryName name) {
+    return name.value().replace('/', ',') + "/";
+  }
+
+  /** The repository a {@link #REPOSITORIES} listing entry stands for. */
+  public static RepositoryName repositoryOf(String entry) {
+    String e = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
+    return new RepositoryName(e.replace(',', '/'));
+  }
+
+  public static String repository(RepositoryName name) {
+    return REPOSITORIES + repositoryEntry(name);
+  }
+
+  public static String layerLink(RepositoryName name, Digest d) {
+    return repository(name) + "_layers/" + d.algorithm().id() + "/" + d.hex();
+  }
+
+  public static String manifestLink(RepositoryName name, Digest d) {
+    return repository(name) + "_manifests/" + d.algorithm().id() + "/" + d.hex();
+  }
+
+  public static String tags(RepositoryName name) {
+    return repository(name) + "_tags/";
+  }
+
+  public static String tag(RepositoryName name, Tag tag) {
+    return tags(name) + tag.value();
+  }
+
+  public static String referrers(RepositoryName name, Digest subject) {
+    return repository(name) + "_referrers/" + subject.algorithm().id() + "/" + subject.hex() + "/";
+  }
+
+  public static String referrer(RepositoryName name, Digest subject, Digest referrer) {
+    return referrers(name, subject) + referrer.algorithm().id() + "-" + referrer.hex();
+  }
+
+  public static String upload(String uuid) {
+    return UPLOADS + uuid + "/";
+  }
+
+  public static String uploadState(String uuid) {
+    return upload(uuid) + "state";
+  }
+
+  public static String uploadData(String uuid) {
+    return upload(uuid) + "data";
+  }
+}

@@ -1,0 +1,196 @@
+package dev.berth.it;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Berth process for integration tests: the packaged JVM application, or the native executable
+ * when the build made one ({@code native.image.path}), on a free loopback port, with its own data
+ * directory and log file. Tests talk to it over HTTP like any client.
+ */
+public final class RegistryProcess implements AutoCloseable {
+  private final Path dataDir;
+  private final Path log;
+  private final int port;
+  private final Process process;
+
+  private RegistryProcess(Path dataDir, Path log, int port, Process process) {
+    this.dataDir = dataDir;
+    this.log = log;
+    this.port = port;
+    this.process = process;
+  }
+
+  /** Options for a start; defaults: filesystem storage in a fresh temp directory, JVM -Xmx256m. */
+  public static final class Options {
+    final Map<String, String> env = new LinkedHashMap<>();
+    final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx256m"));
+    Path dataDir;
+    int port;
+
+    public Options env(String name, String value) {
+      env.put(name, value);
+      return this;
+    }
+
+    /** Replaces the default JVM options (ignored by the native executable, except -Xmx). */
+    public Options jvmArgs(String... args) {
+      jvmArgs.clear();
+      jvmArgs.addAll(List.of(args));
+      return this;
+    }
+
+    /** Reuses a data directory (to restart a registry over the same storage). */
+    public Options dataDir(Path dir) {
+      this.dataDir = dir;
+      return this;
+    }
+
+    /** Listens on this port instead of a free one. */
+    public Options port(int port) {
+      this.port = port;
+      return this;
+    }
+  }
+
+  public static Options options() {
+    return new Options();
+  }
+
+  public static RegistryProcess start() throws IOException, InterruptedException {
+    return start(options());
+  }
+
+  public static RegistryProcess start(Options o) throws IOException, InterruptedException {
+    int port = o.port > 0 ? o.port : freePort();
+    Path data = o.dataDir != null ? o.dataDir : Files.createTempDirectory("berth-it-data");
+    Path log = Files.createTempFile("berth-it-", ".log");
+    List<String> cmd = new ArrayList<>();
+    String nativeImage = System.getProperty("native.image.path");
+    if (nativeImage != null && !nativeImage.isBlank() && !nativeImage.contains("${") && Files.isExecutable(Path.of(nativeImage))) {
+      cmd.add(nativeImage);
+      for (String a : o.jvmArgs) {
+        if (a.startsWith("-Xmx")) {
+          cmd.add(a);
+        }
+      }
+    } else {
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(o.jvmArgs);
+      cmd.add("-jar");
+      cmd.add(jar().toString());
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("BERTH_") || k.startsWith("AZURE_") || k.equals("SETTINGS_FLAVOR") || k.equals("STORAGE_PATH"));
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    env.put("BERTH_STORAGE_FILESYSTEM_ROOT", data.toString());
+    env.putAll(o.env);
+    RegistryProcess r = new RegistryProcess(data, log, port, pb.start());
+    r.awaitReady(Duration.ofSeconds(60));
+    return r;
+  }
+
+  static Path jar() {
+    String jar = System.getProperty("berth.jar", "target/quarkus-app/quarkus-run.jar");
+    Path p = Path.of(jar);
+    if (!Files.exists(p)) {
+      throw new IllegalStateException("no packaged registry at " + p + ": run the tests with mvn verify");
+    }
+    return p;
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n" + log());
+      }
+      try {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/").toURL().openConnection();
+        c.setConnectTimeout(500);
+        c.setReadTimeout(2000);
+        if (c.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    close();
+    throw new IllegalStateException("registry did not become ready in " + timeout + ":\n" + log());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://127.0.0.1:<port>} */
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** {@code 127.0.0.1:<port>}, as image references name a registry. */
+  public String hostPort() {
+    return "127.0.0.1:" + port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Stops the process with SIGTERM and returns its exit status. */
+  public int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+}
