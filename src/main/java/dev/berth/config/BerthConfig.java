@@ -3,6 +3,7 @@ package dev.berth.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Berth's configuration, under {@code berth.}. Every property can be set in
@@ -31,6 +32,8 @@ public interface BerthConfig {
 
     Filesystem filesystem();
 
+    Azure azure();
+
     /** How blob downloads are served. */
     Redirect redirect();
   }
@@ -47,6 +50,73 @@ public interface BerthConfig {
     /** The directory that holds all registry data; created if missing. */
     @WithDefault("data")
     String root();
+  }
+
+  /** The Azure Blob Storage driver (block blobs). */
+  interface Azure {
+    /** The container that holds registry data (3-63 lowercase letters, digits, hyphens). */
+    @WithDefault("registry")
+    String container();
+
+    /** A path prefix inside the container for all of Berth's blobs (none: the container root). */
+    Optional<String> root();
+
+    /**
+     * How to authenticate: {@code auto} picks the first configured of connection string, account
+     * key, SAS token, else {@code default-credential} (managed identity, workload identity, ...).
+     */
+    @WithDefault("auto")
+    AzureAuth auth();
+
+    /** The storage account name (with an account key, or to derive the endpoint). */
+    Optional<String> accountName();
+
+    /** The storage account's shared key. */
+    Optional<Secret> accountKey();
+
+    /** A full connection string (also read from {@code AZURE_STORAGE_CONNECTION_STRING}). */
+    Optional<Secret> connectionString();
+
+    /** A SAS token with read, write, delete, list and create permissions on the container. */
+    Optional<Secret> sasToken();
+
+    /**
+     * The blob service endpoint, for Azurite, sovereign clouds or private endpoints; default
+     * {@code https://<account-name>.blob.core.windows.net}.
+     */
+    Optional<String> endpoint();
+
+    /** The client id of a user-assigned managed identity (default-credential only). */
+    Optional<String> managedIdentityClientId();
+
+    /** Create the container (private, no public access) at startup when it is missing. */
+    @WithDefault("true")
+    boolean createContainer();
+
+    /** The size of the blocks layers are staged in; small PATCHes are coalesced up to it. */
+    @WithDefault("4194304")
+    int blockSize();
+
+    /** The time limit of one storage request (each retry gets its own). */
+    @WithDefault("PT60S")
+    Duration timeout();
+
+    /** How many times a failed storage request is retried (throttling, timeouts, 5xx). */
+    @WithDefault("4")
+    int maxRetries();
+
+    /** The time limit for opening a connection to storage. */
+    @WithDefault("PT10S")
+    Duration connectTimeout();
+  }
+
+  /** How the Azure driver authenticates. */
+  enum AzureAuth {
+    AUTO,
+    CONNECTION_STRING,
+    SHARED_KEY,
+    SAS,
+    DEFAULT_CREDENTIAL
   }
 
   /** Redirecting blob downloads to the storage. */

@@ -60,6 +60,7 @@ public interface StorageDriver {
    * @return the object's new size
    * @throws InvalidOffsetException when the object does not hold {@code offset} bytes, or another
    *     writer is appending to it
+   * @throws InputFailedException when reading {@code data} fails (what was read may be stored)
    */
   long append(String key, long offset, InputStream data);
 

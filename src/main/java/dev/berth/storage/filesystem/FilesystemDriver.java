@@ -2,6 +2,7 @@ package dev.berth.storage.filesystem;
 
 import dev.berth.storage.Content;
 import dev.berth.storage.Etags;
+import dev.berth.storage.InputFailedException;
 import dev.berth.storage.InvalidOffsetException;
 import dev.berth.storage.ListPage;
 import dev.berth.storage.ObjectInfo;
@@ -221,7 +222,7 @@ public final class FilesystemDriver implements StorageDriver {
           ByteBuffer bb = ByteBuffer.wrap(buf);
           long written = 0;
           int n;
-          while ((n = data.read(buf)) > 0) {
+          while ((n = readInput(data, buf)) > 0) {
             bb.clear().limit(n);
             while (bb.hasRemaining()) {
               ch.write(bb);
@@ -235,6 +236,14 @@ public final class FilesystemDriver implements StorageDriver {
       }
     } catch (IOException e) {
       throw failure("append", key, e);
+    }
+  }
+
+  private static int readInput(InputStream data, byte[] buf) {
+    try {
+      return data.read(buf);
+    } catch (IOException e) {
+      throw new InputFailedException(e);
     }
   }
 

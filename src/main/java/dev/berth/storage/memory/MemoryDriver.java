@@ -2,6 +2,7 @@ package dev.berth.storage.memory;
 
 import dev.berth.storage.Content;
 import dev.berth.storage.Etags;
+import dev.berth.storage.InputFailedException;
 import dev.berth.storage.InvalidOffsetException;
 import dev.berth.storage.ListPage;
 import dev.berth.storage.ObjectInfo;
@@ -10,7 +11,6 @@ import dev.berth.storage.Precondition;
 import dev.berth.storage.PreconditionFailedException;
 import dev.berth.storage.SmallObject;
 import dev.berth.storage.StorageDriver;
-import dev.berth.storage.StorageException;
 import dev.berth.storage.StorageKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -142,7 +142,7 @@ public final class MemoryDriver implements StorageDriver {
         objects.put(key, new Entry(List.copyOf(chunks), size, null, Instant.now(), true));
       }
     } catch (IOException e) {
-      throw new StorageException("append " + key + " failed: " + e.getMessage(), e);
+      throw new InputFailedException(e);
     } finally {
       Entry last = objects.get(key);
       if (last != null) {
