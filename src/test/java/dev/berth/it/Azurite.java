@@ -27,12 +27,14 @@ public final class Azurite implements AutoCloseable {
   private final int port;
   private final Path location;
   private final Path log;
+  private final List<String> extraArgs;
   private Process process;
 
-  private Azurite(int port, Path location, Path log) {
+  private Azurite(int port, Path location, Path log, List<String> extraArgs) {
     this.port = port;
     this.location = location;
     this.log = log;
+    this.extraArgs = extraArgs;
   }
 
   /** One Azurite for the whole test JVM (tests isolate themselves with their own containers). */
@@ -50,7 +52,20 @@ public final class Azurite implements AutoCloseable {
   }
 
   public static Azurite start() throws IOException, InterruptedException {
-    Azurite a = new Azurite(RegistryProcess.freePort(), Files.createTempDirectory("azurite"), Files.createTempFile("azurite-", ".log"));
+    return start(List.of());
+  }
+
+  /**
+   * Azurite over HTTPS with OAuth ({@code --oauth basic}: bearer tokens are decoded and their
+   * issuer, audience and lifetime checked, signatures are not), as token credentials need.
+   */
+  public static Azurite startWithOAuth(Path pfx, String password) throws IOException, InterruptedException {
+    return start(List.of("--oauth", "basic", "--cert", pfx.toString(), "--pwd", password));
+  }
+
+  private static Azurite start(List<String> extraArgs) throws IOException, InterruptedException {
+    Azurite a = new Azurite(RegistryProcess.freePort(), Files.createTempDirectory("azurite"),
+        Files.createTempFile("azurite-", ".log"), extraArgs);
     a.launch();
     return a;
   }
@@ -65,10 +80,12 @@ public final class Azurite implements AutoCloseable {
   }
 
   private void launch() throws IOException, InterruptedException {
-    process = new ProcessBuilder(List.of(executable().toString(),
+    List<String> cmd = new java.util.ArrayList<>(List.of(executable().toString(),
         "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
         "--location", location.toString(),
-        "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--silent"))
+        "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--silent"));
+    cmd.addAll(extraArgs);
+    process = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -108,7 +125,7 @@ public final class Azurite implements AutoCloseable {
 
   /** The blob endpoint of the development account. */
   public String endpoint() {
-    return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+    return (extraArgs.contains("--cert") ? "https" : "http") + "://127.0.0.1:" + port + "/" + ACCOUNT;
   }
 
   public String connectionString() {
