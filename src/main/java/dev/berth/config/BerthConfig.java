@@ -24,6 +24,8 @@ public interface BerthConfig {
 
   Health health();
 
+  Uploads uploads();
+
   /** Where registry data lives. */
   interface Storage {
     /** Which driver stores the data: {@code filesystem}, {@code azure} or {@code memory}. */
@@ -149,6 +151,21 @@ public interface BerthConfig {
     /** The most entries one catalog or tag-list page returns (larger {@code n} is capped). */
     @WithDefault("1000")
     int maxEntries();
+  }
+
+  /** Upload sessions. */
+  interface Uploads {
+    /** Delete upload sessions with no activity for this long (clients abandon some). */
+    @WithDefault("P7D")
+    Duration purgeAfter();
+
+    /** How often abandoned uploads are looked for (the first time 5 minutes after start). */
+    @WithDefault("PT24H")
+    Duration purgeInterval();
+
+    /** Whether abandoned uploads are purged at all. */
+    @WithDefault("true")
+    boolean purgeEnabled();
   }
 
   /** Health checks. */
