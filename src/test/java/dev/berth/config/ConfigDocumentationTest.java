@@ -1,0 +1,47 @@
+package dev.berth.config;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every property of {@link BerthConfig} has a row in README's configuration table. */
+class ConfigDocumentationTest {
+
+  @Test
+  void readme_documentsEveryProperty() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    List<String> missing = new ArrayList<>();
+    for (String property : properties("berth", BerthConfig.class)) {
+      if (!readme.contains("| `" + property + "` |")) {
+        missing.add(property);
+      }
+    }
+    assertTrue(missing.isEmpty(), "README's configuration table lacks " + missing);
+  }
+
+  static List<String> properties(String prefix, Class<?> type) {
+    List<String> out = new ArrayList<>();
+    for (Method m : type.getDeclaredMethods()) {
+      if (m.getParameterCount() != 0 || m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+        continue;
+      }
+      String name = prefix + "." + kebab(m.getName());
+      Class<?> r = m.getReturnType();
+      if (r.isInterface() && r.getEnclosingClass() == BerthConfig.class) {
+        out.addAll(properties(name, r));
+      } else {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  static String kebab(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+  }
+}
