@@ -482,7 +482,7 @@ table() {
   done
 }
 
-wu() { [[ $1 == 0 ]] && echo "no warm-up" || echo "a $1$2 warm-up"; }
+wu() { [[ $1 == 0 ]] && echo "no warm-up" || echo "a $1${2:-} warm-up"; }
 report() {
   local i k
   echo "# Berth vs distribution 2.8.2 — $DATE"
