@@ -325,8 +325,6 @@ done
 log "generating ${SIZE_MB} MiB of random data"
 FILE="$TMP/blob.bin"
 head -c "$SIZE" /dev/urandom >"$FILE" || die "cannot write $FILE"
-DIGEST="sha256:$(sha256sum "$FILE" | cut -d' ' -f1)"
-log "blob $DIGEST"
 # The chunks are pre-split files so a PATCH costs the client what the monolithic PUT does
 # (curl -T <file>, a known Content-Length, no extra process in a pipe).
 split -b "$CHUNK" -d -a 5 "$FILE" "$TMP/chunk." || die "cannot split $FILE"
@@ -350,27 +348,43 @@ if ((WARMUP_MB > 0)); then
   rm -f "$TMP/warmup.bin" "$TMP"/wchunk.*
 fi
 
+# Every push uploads a blob no registry holds yet: the first 64 bytes of the file (and of the first
+# chunk) are rewritten per push. Pushing the same digest again would let a registry skip work at
+# finalize (Berth then drops the upload instead of committing it). Each blob goes to every
+# registry, so all of them get the same content.
+stamp_blob() { # label -> sets DIGEST
+  local head
+  head=$(printf '%-63s\n' "berth-bench $STAMP $1")
+  printf '%s' "$head" | dd of="$FILE" conv=notrunc bs=64 count=1 status=none || die "cannot stamp $FILE"
+  printf '%s' "$head" | dd of="${CHUNK_FILES[0]}" conv=notrunc bs=64 count=1 status=none || die "cannot stamp the first chunk"
+  DIGEST="sha256:$(sha256sum "$FILE" | cut -d' ' -f1)"
+  log "blob $1: $DIGEST"
+}
+declare -A PULL_REPO PULL_DIGEST
 # Runs are interleaved (run 1 on every registry, then run 2...) so machine noise spreads evenly.
 for ((r = 1; r <= RUNS; r++)); do
+  stamp_blob "mono-$r"
   for ((i = 0; i < NREG; i++)); do
     if t=$(push_blob "${BASES[$i]}" "bench/mono-$r" "$FILE" "$DIGEST"); then
       record mono "$i" "$t"; log "${NAMES[$i]}: monolithic push $r: ${t}s"
+      PULL_REPO["$r|$i"]="bench/mono-$r" PULL_DIGEST["$r|$i"]=$DIGEST
     else err "${NAMES[$i]}: monolithic push $r failed"; fi
   done
 done
 for ((r = 1; r <= RUNS; r++)); do
+  stamp_blob "chunked-$r"
   for ((i = 0; i < NREG; i++)); do
     if out=$(push_chunked "${BASES[$i]}" "bench/chunked-$r" "$DIGEST" "$TMP/chunk"); then
       record chunk "$i" "${out% *}"; record final "$i" "${out#* }"
       log "${NAMES[$i]}: chunked push $r: ${out% *}s (finalize ${out#* }s)"
+      [[ -n ${PULL_REPO["$r|$i"]:-} ]] || PULL_REPO["$r|$i"]="bench/chunked-$r" PULL_DIGEST["$r|$i"]=$DIGEST
     else err "${NAMES[$i]}: chunked push $r failed"; fi
   done
 done
 for ((r = 1; r <= RUNS; r++)); do
   for ((i = 0; i < NREG; i++)); do
-    repo="bench/mono-$r"
-    [[ ${VALS["mono|$i"]:-} ]] || repo="bench/chunked-$r"
-    if t=$(pull_blob "${BASES[$i]}" "$repo" "$DIGEST" "$SIZE"); then
+    [[ -n ${PULL_REPO["$r|$i"]:-} ]] || { err "${NAMES[$i]}: nothing to pull in run $r"; continue; }
+    if t=$(pull_blob "${BASES[$i]}" "${PULL_REPO["$r|$i"]}" "${PULL_DIGEST["$r|$i"]}" "$SIZE"); then
       record pull "$i" "$t"; log "${NAMES[$i]}: pull $r: ${t}s"
     else err "${NAMES[$i]}: pull $r failed"; fi
   done
