@@ -136,7 +136,14 @@ final class Cmd {
       } catch (IOException e) {
         return fail("could not run " + String.join(" ", command) + ": " + e.getMessage());
       }
-      boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      boolean finished;
+      try {
+        finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        // the test timed out (JUnit interrupts it): take the client down with it
+        killTree(p.toHandle());
+        throw e;
+      }
       if (!finished) {
         killTree(p.toHandle());
         p.waitFor(10, TimeUnit.SECONDS);

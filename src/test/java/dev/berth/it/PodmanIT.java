@@ -199,6 +199,53 @@ class PodmanIT {
     }
   }
 
+  @Test
+  void buildahManifestList_pushAll_asOciIndexAndDockerList_podmanPullsOnePlatform() throws IOException {
+    Map<String, String> imageIds = new LinkedHashMap<>();
+    for (String arch : List.of("amd64", "arm64")) {
+      Path f = Files.writeString(home.resolve("arch-" + arch + ".txt"), "built for " + arch + "\n");
+      String ctr = out(buildah("from", "--arch", arch, "--name", "berth-it-" + arch, "scratch"));
+      ok(buildah("copy", ctr, f.toString(), "/etc/arch.txt"));
+      ok(buildah("config", "--arch", arch, "--os", "linux", ctr));
+      ok(buildah("commit", "--format", "oci", ctr, "localhost/berth-it/multi:" + arch));
+      ok(buildah("rm", ctr));
+      imageIds.put(arch, out(podman("image", "inspect", "--format", "{{.Id}}", "localhost/berth-it/multi:" + arch)));
+    }
+    ok(buildah("manifest", "create", "localhost/berth-it/multi:list"));
+    for (String arch : imageIds.keySet()) {
+      ok(buildah("manifest", "add", "localhost/berth-it/multi:list", "localhost/berth-it/multi:" + arch));
+    }
+
+    String host = REGISTRY.registry().hostPort();
+    Map<String, String> listTypes = Map.of("oci", OciLayout.OCI_INDEX, "v2s2", "application/vnd.docker.distribution.manifest.list.v2+json");
+    Map<String, String> childTypes = Map.of("oci", OciLayout.OCI_MANIFEST, "v2s2", OciLayout.DOCKER_MANIFEST);
+    for (String format : List.of("oci", "v2s2")) {
+      Path digestFile = home.resolve("list-" + format + ".digest");
+      ok(buildah("manifest", "push", "--all", "--format", format, "--tls-verify=false", "--digestfile", digestFile.toString(),
+          "localhost/berth-it/multi:list", "docker://" + host + "/podman/multi:" + format));
+      String listDigest = read(digestFile);
+      JsonNode list = registryManifest("podman/multi", format, listDigest, listTypes.get(format));
+      assertEquals(2, list.path("manifests").size());
+      for (JsonNode child : list.path("manifests")) {
+        String arch = child.path("platform").path("architecture").asText();
+        assertEquals(childTypes.get(format), child.path("mediaType").asText());
+        RegistryHttp.Answer m = REGISTRY.http().get("/v2/podman/multi/manifests/" + child.path("digest").asText());
+        assertEquals(200, m.status(), m.text());
+        assertEquals(childTypes.get(format), m.header("Content-Type"));
+        assertEquals(child.path("digest").asText(), OciLayout.sha256(m.body()));
+        assertEquals(child.path("size").asLong(), m.body().length);
+        assertEquals("sha256:" + imageIds.get(arch), OciLayout.json(m.body()).path("config").path("digest").asText(),
+            "the " + arch + " entry is the " + arch + " image");
+      }
+    }
+
+    ok(podman("rmi", "localhost/berth-it/multi:arm64"));
+    ok(podman("pull", "--tls-verify=false", "--arch", "arm64", host + "/podman/multi:v2s2"));
+    JsonNode pulled = OciLayout.json(out(podman("image", "inspect", host + "/podman/multi:v2s2"))).get(0);
+    assertEquals("arm64", pulled.path("Architecture").asText());
+    assertEquals(imageIds.get("arm64"), pulled.path("Id").asText(), "podman picked the arm64 image from the list");
+  }
+
   /** The manifest of a tag, checked against the pushed digest three ways: header, bytes, skopeo. */
   private JsonNode registryManifest(String repo, String tag, String digest, String mediaType) {
     RegistryHttp.Answer byTag = REGISTRY.http().get("/v2/" + repo + "/manifests/" + tag);

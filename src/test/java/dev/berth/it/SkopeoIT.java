@@ -264,6 +264,27 @@ class SkopeoIT {
     original.forEach((d, bytes) -> assertArrayEquals(bytes, copied.get(d), "blob " + d + " round-trips"));
   }
 
+  @Test
+  void copyLargeLayer_streamsThroughByteIdentical() {
+    byte[] big = new byte[32 << 20];
+    new java.util.Random(20240101).nextBytes(big);
+    OciLayout layout = OciLayout.create(work.resolve("src"));
+    OciLayout.Image image = layout.image("amd64", Map.of("data/random.bin", big));
+    layout.tag("big", image.manifest());
+    String layer = image.layers().get(0).digest();
+
+    skopeoOk("copy", "--dest-tls-verify=false", "oci:" + layout.dir() + ":big", ref("skopeo/big:v1"));
+    RegistryHttp.Answer head = REGISTRY.http().head("/v2/skopeo/big/blobs/" + layer);
+    assertEquals(200, head.status());
+    assertEquals(String.valueOf(image.layers().get(0).size()), head.header("Content-Length"));
+    assertArrayEquals(image.layers().get(0).bytes(), REGISTRY.http().blob("skopeo/big", layer));
+
+    Path back = work.resolve("back");
+    skopeoOk("copy", "--src-tls-verify=false", ref("skopeo/big:v1"), "oci:" + back + ":big");
+    assertArrayEquals(image.layers().get(0).bytes(), OciLayout.readBlob(back, layer));
+    assertArrayEquals(big, Tar.files(OciLayout.readBlob(back, layer)).get("data/random.bin"));
+  }
+
   private static List<String> texts(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
