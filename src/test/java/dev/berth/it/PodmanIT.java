@@ -184,6 +184,10 @@ class PodmanIT {
     assertEquals(imageId, pulledDocker.path("Id").asText());
     assertTrue(texts(pulledDocker.path("RepoDigests")).contains(host + "/podman/app@" + dockerDigest), pulledDocker.toString());
 
+    // podman search lists the registry's repositories through /v2/_catalog
+    String found = out(podman("search", "--tls-verify=false", "--format", "{{.Name}}", host + "/podman"));
+    assertTrue(found.lines().anyMatch((host + "/podman/app")::equals), "podman search finds the repository:\n" + found);
+
     // a pull by digest resolves to the same image
     ok(podman("pull", "--tls-verify=false", host + "/podman/app@" + dockerDigest));
     assertEquals(imageId, out(podman("image", "inspect", "--format", "{{.Id}}", host + "/podman/app@" + dockerDigest)));

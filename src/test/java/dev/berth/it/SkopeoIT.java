@@ -111,9 +111,10 @@ class SkopeoIT {
 
     // a second tag through a registry-to-registry copy, then the tag list
     skopeoOk("copy", "--src-tls-verify=false", "--dest-tls-verify=false", ref("skopeo/oci:v1"), ref("skopeo/oci:v2"));
+    skopeoOk("copy", "--src-tls-verify=false", "--dest-tls-verify=false", ref("skopeo/oci:v1"), ref("skopeo/oci:V1.2.3-rc_4"));
     JsonNode tags = OciLayout.json(skopeoOk("list-tags", "--tls-verify=false", ref("skopeo/oci")).stdout());
     assertEquals(REGISTRY.registry().hostPort() + "/skopeo/oci", tags.path("Repository").asText());
-    assertEquals(List.of("v1", "v2"), texts(tags.path("Tags")));
+    assertEquals(List.of("V1.2.3-rc_4", "v1", "v2"), texts(tags.path("Tags")), "every tag, in lexical (byte) order");
     assertEquals(digest, REGISTRY.http().head("/v2/skopeo/oci/manifests/v2").header("Docker-Content-Digest"));
 
     // and back into a new layout: the same manifest and the same blobs, byte for byte
@@ -132,16 +133,16 @@ class SkopeoIT {
     OciLayout.Image image = twoLayerImage(layout, "v1", "v2s2");
 
     skopeoOk("copy", "--dest-tls-verify=false", "--format", "v2s2", "--digestfile", work.resolve("pushed").toString(),
-        "oci:" + layout.dir() + ":v1", ref("skopeo/v2s2:v1"));
+        "oci:" + layout.dir() + ":v1", ref("skopeo/nested/deep/v2s2:v1"));
     String pushed = digestFile("pushed");
 
-    byte[] raw = skopeoOk("inspect", "--raw", "--tls-verify=false", ref("skopeo/v2s2:v1")).stdoutBytes();
+    byte[] raw = skopeoOk("inspect", "--raw", "--tls-verify=false", ref("skopeo/nested/deep/v2s2:v1")).stdoutBytes();
     assertEquals(pushed, OciLayout.sha256(raw), "the registry serves exactly the manifest skopeo pushed");
-    RegistryHttp.Answer head = REGISTRY.http().head("/v2/skopeo/v2s2/manifests/v1");
+    RegistryHttp.Answer head = REGISTRY.http().head("/v2/skopeo/nested/deep/v2s2/manifests/v1");
     assertEquals(200, head.status());
     assertEquals(pushed, head.header("Docker-Content-Digest"));
     assertEquals(OciLayout.DOCKER_MANIFEST, head.header("Content-Type"));
-    RegistryHttp.Answer byDigest = REGISTRY.http().get("/v2/skopeo/v2s2/manifests/" + pushed);
+    RegistryHttp.Answer byDigest = REGISTRY.http().get("/v2/skopeo/nested/deep/v2s2/manifests/" + pushed);
     assertArrayEquals(raw, byDigest.body());
 
     JsonNode m = OciLayout.json(raw);
@@ -151,12 +152,12 @@ class SkopeoIT {
     assertEquals(image.layerDigests(), OciLayout.layerDigests(m), "the layer blobs are reused");
     m.path("layers").forEach(l -> assertEquals(OciLayout.DOCKER_LAYER_GZIP, l.path("mediaType").asText()));
     for (OciLayout.Blob b : image.blobs()) {
-      assertArrayEquals(b.bytes(), REGISTRY.http().blob("skopeo/v2s2", b.digest()));
+      assertArrayEquals(b.bytes(), REGISTRY.http().blob("skopeo/nested/deep/v2s2", b.digest()));
     }
 
     // back into an OCI layout (skopeo converts the manifest to OCI again); the blobs are the originals
     Path back = work.resolve("back");
-    skopeoOk("copy", "--src-tls-verify=false", ref("skopeo/v2s2:v1"), "oci:" + back + ":back");
+    skopeoOk("copy", "--src-tls-verify=false", ref("skopeo/nested/deep/v2s2:v1"), "oci:" + back + ":back");
     JsonNode backManifest = OciLayout.json(OciLayout.readBlob(back, OciLayout.ref(back, "back").orElseThrow().path("digest").asText()));
     assertEquals(image.config().digest(), backManifest.path("config").path("digest").asText());
     assertEquals(image.layerDigests(), OciLayout.layerDigests(backManifest));
@@ -262,6 +263,44 @@ class SkopeoIT {
     Map<String, byte[]> copied = OciLayout.allBlobs(back);
     assertEquals(original.keySet(), copied.keySet(), "the copy has exactly the original's blobs");
     original.forEach((d, bytes) -> assertArrayEquals(bytes, copied.get(d), "blob " + d + " round-trips"));
+  }
+
+  @Test
+  void copyRecompressedToZstd_storesTheZstdLayer_andDecompressesToTheOriginalTar() {
+    OciLayout layout = OciLayout.create(work.resolve("src"));
+    OciLayout.Image image = twoLayerImage(layout, "v1", "zstd");
+
+    skopeoOk("copy", "--dest-tls-verify=false", "--format", "oci", "--dest-compress-format", "zstd",
+        "--digestfile", work.resolve("pushed").toString(), "oci:" + layout.dir() + ":v1", ref("skopeo/zstd:v1"));
+    byte[] raw = skopeoOk("inspect", "--raw", "--tls-verify=false", ref("skopeo/zstd:v1")).stdoutBytes();
+    assertEquals(digestFile("pushed"), OciLayout.sha256(raw));
+    JsonNode m = OciLayout.json(raw);
+    List<String> zstdLayers = OciLayout.layerDigests(m);
+    assertEquals(2, zstdLayers.size());
+    for (JsonNode l : m.path("layers")) {
+      assertEquals("application/vnd.oci.image.layer.v1.tar+zstd", l.path("mediaType").asText());
+      byte[] blob = REGISTRY.http().blob("skopeo/zstd", l.path("digest").asText());
+      assertEquals(l.path("size").asLong(), blob.length);
+      assertEquals(0xFD2FB528, java.nio.ByteBuffer.wrap(blob, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(), "a zstd frame");
+    }
+
+    // back as it is: the zstd blobs, byte for byte
+    Path back = work.resolve("back");
+    skopeoOk("copy", "--src-tls-verify=false", ref("skopeo/zstd:v1"), "oci:" + back + ":v1");
+    for (String layer : zstdLayers) {
+      assertArrayEquals(REGISTRY.http().blob("skopeo/zstd", layer), OciLayout.readBlob(back, layer));
+    }
+    // and recompressed with gzip (skopeo 1.9 can only decompress gzip): the original tars, byte for byte
+    Path gzipped = work.resolve("gzipped");
+    skopeoOk("copy", "--src-tls-verify=false", "--dest-compress", "--dest-compress-format", "gzip",
+        ref("skopeo/zstd:v1"), "oci:" + gzipped + ":v1");
+    JsonNode gzManifest = OciLayout.json(OciLayout.readBlob(gzipped, OciLayout.ref(gzipped, "v1").orElseThrow().path("digest").asText()));
+    List<String> gzLayers = OciLayout.layerDigests(gzManifest);
+    assertEquals(image.layers().size(), gzLayers.size());
+    for (int i = 0; i < gzLayers.size(); i++) {
+      assertArrayEquals(Tar.gunzip(image.layers().get(i).bytes()), Tar.gunzip(OciLayout.readBlob(gzipped, gzLayers.get(i))),
+          "layer " + i + " holds the original tar");
+    }
   }
 
   @Test
