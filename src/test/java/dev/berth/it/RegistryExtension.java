@@ -30,7 +30,13 @@ final class RegistryExtension implements BeforeAllCallback, AfterAllCallback, Te
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    registry = RegistryProcess.start(RegistryProcess.options().env("QUARKUS_HTTP_ACCESS_LOG_ENABLED", "true"));
+    RegistryProcess.Options options = RegistryProcess.options().env("QUARKUS_HTTP_ACCESS_LOG_ENABLED", "true");
+    Class<?> testClass = context.getRequiredTestClass();
+    if (testClass.isAnnotationPresent(OnAzurite.class)) {
+      String container = testClass.getSimpleName().toLowerCase().replaceAll("[^a-z0-9]", "");
+      Azurite.shared().sharedKeyEnv(container).forEach(options::env);
+    }
+    registry = RegistryProcess.start(options);
     System.out.println("[registry] " + context.getDisplayName() + ": Berth on " + registry.url() + ", data in " + registry.dataDir());
   }
 
