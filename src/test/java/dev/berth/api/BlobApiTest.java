@@ -13,14 +13,24 @@ import static dev.berth.api.ApiTestSupport.sha512;
 import static dev.berth.api.ApiTestSupport.slice;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.Digest;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.StorageLayout;
+import dev.berth.storage.StorageDriver;
+import dev.berth.storage.memory.MemoryDriver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET/HEAD/DELETE /v2/<name>/blobs/<digest>}. */
 @QuarkusTest
 class BlobApiTest {
+  @Inject
+  StorageDriver storage;
 
   private static String blob(String repo, String digest) {
     return "/v2/" + repo + "/blobs/" + digest;
@@ -250,5 +260,29 @@ class BlobApiTest {
     assertError(api().get(blob(repo, EMPTY_SHA256.toUpperCase().replace("SHA256", "sha256"))), 400, "DIGEST_INVALID");
     assertError(api().delete(blob(repo, "sha256:totallywrong")), 400, "DIGEST_INVALID");
     api().head(blob(repo, "sha256:totallywrong")).then().statusCode(400);
+  }
+
+  @Test
+  void blob_storedOnceAndLinkedPerRepository() {
+    String a = repo("blob");
+    String b = repo("blob");
+    String c = repo("blob");
+    byte[] content = randomBytes(300);
+    String digest = pushBlob(a, content);
+    pushBlob(b, content);
+    api().queryParam("mount", digest).queryParam("from", a).post("/v2/" + c + "/blobs/uploads/").then().statusCode(201);
+    Digest d = Digest.parse(digest);
+    var keys = ((MemoryDriver) storage).keys();
+    String data = StorageLayout.blobData(d);
+    assertEquals(1, keys.stream().filter(k -> k.contains(d.hex())).filter(k -> k.startsWith("blobs/")).count(),
+        "one copy of the bytes");
+    assertTrue(keys.contains(data));
+    for (String repo : new String[] {a, b, c}) {
+      assertTrue(keys.contains(StorageLayout.layerLink(RepositoryName.parse(repo), d)), repo);
+    }
+    api().delete(blob(a, digest)).then().statusCode(202);
+    var after = ((MemoryDriver) storage).keys();
+    assertFalse(after.contains(StorageLayout.layerLink(RepositoryName.parse(a), d)));
+    assertTrue(after.contains(data), "the bytes stay for the other repositories");
   }
 }

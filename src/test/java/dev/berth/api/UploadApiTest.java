@@ -18,13 +18,26 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.berth.registry.Digest;
+import dev.berth.registry.StorageLayout;
+import dev.berth.storage.StorageDriver;
+import dev.berth.storage.memory.MemoryDriver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Blob upload sessions, monolithic uploads and cross-repository mounts. */
 @QuarkusTest
 class UploadApiTest {
+  @Inject
+  StorageDriver storage;
+
+  /** What the registry holds under a key prefix (the tests share a memory driver). */
+  private List<String> keys(String prefix) {
+    return ((MemoryDriver) storage).keys().stream().filter(k -> k.startsWith(prefix)).toList();
+  }
 
   private static String uploads(String repo) {
     return "/v2/" + repo + "/blobs/uploads/";
@@ -540,5 +553,49 @@ class UploadApiTest {
     assertError(put(uploads(bad) + uuid, sha256(new byte[] {1})), 400, "NAME_INVALID");
     assertError(api().get(uploads(bad) + uuid), 400, "NAME_INVALID");
     assertError(api().delete(uploads(bad) + uuid), 400, "NAME_INVALID");
+  }
+
+  // --- what is left in storage ---
+
+  @Test
+  void put_digestMismatch_leavesNothingInStorage() {
+    String repo = repo("upload");
+    byte[] content = randomBytes(100);
+    String claimed = sha256(randomBytes(100));
+    String location = startUpload(repo);
+    patch(location, content).then().statusCode(202);
+    assertEquals(2, keys(StorageLayout.upload(uploadUuid(location))).size(), "state and data");
+    put(location, claimed).then().statusCode(400);
+    assertEquals(List.of(), keys(StorageLayout.upload(uploadUuid(location))));
+    assertEquals(List.of(), keys(StorageLayout.blobData(Digest.parse(claimed))));
+    assertEquals(List.of(), keys(StorageLayout.blobData(Digest.parse(sha256(content)))));
+  }
+
+  @Test
+  void postWithDigest_mismatch_leavesNoUploadData() {
+    String repo = repo("upload");
+    List<String> before = keys(StorageLayout.UPLOADS);
+    byte[] content = randomBytes(100);
+    api().contentType(OCTET_STREAM).queryParam("digest", sha256(randomBytes(100))).body(content).post(uploads(repo))
+        .then().statusCode(400);
+    assertEquals(before, keys(StorageLayout.UPLOADS));
+    assertEquals(List.of(), keys(StorageLayout.blobData(Digest.parse(sha256(content)))));
+  }
+
+  @Test
+  void finishedAndCancelledSessions_leaveNoUploadData() {
+    String repo = repo("upload");
+    byte[] content = randomBytes(100);
+    String done = startUpload(repo);
+    patch(done, content).then().statusCode(202);
+    put(done, sha256(content)).then().statusCode(201);
+    assertEquals(List.of(), keys(StorageLayout.upload(uploadUuid(done))));
+    String cancelled = startUpload(repo);
+    patch(cancelled, content).then().statusCode(202);
+    api().delete(cancelled).then().statusCode(204);
+    assertEquals(List.of(), keys(StorageLayout.upload(uploadUuid(cancelled))));
+    List<String> before = keys(StorageLayout.UPLOADS);
+    pushBlob(repo, randomBytes(10));
+    assertEquals(before, keys(StorageLayout.UPLOADS), "a monolithic upload leaves nothing behind");
   }
 }
