@@ -22,7 +22,7 @@ public record Descriptor(String mediaType, Digest digest, long size, String arti
     String mediaType = Json.text(node, "mediaType");
     String digest = Json.text(node, "digest");
     JsonNode size = node.get("size");
-    if (mediaType == null || digest == null || size == null || !size.canConvertToLong() || size.asLong() < 0) {
+    if (mediaType == null || digest == null || size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
       throw ErrorCode.MANIFEST_INVALID.with(where + " needs mediaType, digest and size");
     }
     Digest d;

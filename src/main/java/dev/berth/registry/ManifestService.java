@@ -183,7 +183,7 @@ public class ManifestService {
         more = true;
       }
     }
-    if (tags.isEmpty() && last == null && storage.list(StorageLayout.repository(repo), null, 1).names().isEmpty()) {
+    if (tags.isEmpty() && storage.list(StorageLayout.repository(repo), null, 1).names().isEmpty()) {
       throw ErrorCode.NAME_UNKNOWN.with("repository " + repo + " is not known");
     }
     return new Page<>(tags, more);
