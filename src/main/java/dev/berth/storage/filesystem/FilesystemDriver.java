@@ -33,7 +33,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -50,6 +52,11 @@ public final class FilesystemDriver implements StorageDriver {
   private static final String TEMP = ".tmp-";
   private static final int TEMP_NAME_LENGTH = TEMP.length() + 36;
   private static final int COPY_BUFFER = 256 * 1024;
+  /**
+   * Files this JVM is appending to. A second appender must not even open such a file: closing any
+   * descriptor of a file drops the process's POSIX lock on it, which keeps other processes out.
+   */
+  private static final Set<Path> APPENDING = ConcurrentHashMap.newKeySet();
   private final Path root;
   private final ReentrantLock[] stripes = new ReentrantLock[64];
 
@@ -223,6 +230,9 @@ public final class FilesystemDriver implements StorageDriver {
   @Override
   public long append(String key, long offset, InputStream data) {
     Path p = path(key);
+    if (!APPENDING.add(p)) {
+      throw new InvalidOffsetException(key, offset, -1);
+    }
     try {
       try (FileChannel ch = openForAppend(p, key, offset)) {
         FileLock lock;
@@ -258,6 +268,8 @@ public final class FilesystemDriver implements StorageDriver {
       }
     } catch (IOException e) {
       throw failure("append", key, e);
+    } finally {
+      APPENDING.remove(p);
     }
   }
 
