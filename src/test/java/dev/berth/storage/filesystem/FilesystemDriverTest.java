@@ -3,9 +3,11 @@ package dev.berth.storage.filesystem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.storage.Content;
 import dev.berth.storage.InvalidKeyException;
 import dev.berth.storage.InvalidOffsetException;
 import dev.berth.storage.ObjectInfo;
@@ -279,6 +281,20 @@ class FilesystemDriverTest extends StorageDriverContract {
     try (Stream<Path> s = Files.list(root)) {
       assertEquals(List.of(), s.collect(Collectors.toList()));
     }
+  }
+
+  @Test
+  void commitRenamesWithoutCopyingAndReadsAreFileRegions() throws IOException {
+    driver.append("_uploads/c/data", 0, in(data(8, 1_000_000)));
+    Object inode = Files.getAttribute(root.resolve("_uploads/c/data"), "unix:ino");
+    driver.commit("_uploads/c/data", "blobs/c/data");
+    assertEquals(inode, Files.getAttribute(root.resolve("blobs/c/data"), "unix:ino"), "the upload's file became the blob");
+    Content c = driver.read("blobs/c/data", 100, 1000);
+    // The registry sends file regions with sendfile, without copying them through the heap.
+    Content.FileRegion region = assertInstanceOf(Content.FileRegion.class, c);
+    assertEquals(root.resolve("blobs/c/data"), region.path());
+    assertEquals(100, region.offset());
+    assertEquals(1000, region.length());
   }
 
   @Test
