@@ -5,9 +5,9 @@ public final class StorageKeys {
   private StorageKeys() {}
 
   /**
-   * Rejects keys that are empty, absolute, contain empty, {@code .} or {@code ..} segments,
-   * backslashes or control characters: nothing a driver maps to a path or blob name can escape
-   * its root.
+   * Rejects keys that are empty, absolute, end with {@code /}, contain empty, {@code .} or
+   * {@code ..} segments, backslashes or control characters: nothing a driver maps to a path or
+   * blob name can escape its root, and no two keys name the same file.
    *
    * @throws InvalidKeyException when the key is not acceptable
    */
@@ -20,10 +20,8 @@ public final class StorageKeys {
       char c = i < key.length() ? key.charAt(i) : '/';
       if (c == '/') {
         String segment = key.substring(segmentStart, i);
-        if (i < key.length() || !segment.isEmpty()) {
-          if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-            throw new InvalidKeyException(key);
-          }
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+          throw new InvalidKeyException(key);
         }
         segmentStart = i + 1;
       } else if (c < 0x20 || c == 0x7f || c == '\\') {
@@ -35,6 +33,9 @@ public final class StorageKeys {
 
   /** Like {@link #check} for a prefix, which must end with {@code /} (or be empty: the root). */
   public static String checkPrefix(String prefix) {
+    if (prefix == null) {
+      throw new InvalidKeyException(null);
+    }
     if (prefix.isEmpty()) {
       return prefix;
     }

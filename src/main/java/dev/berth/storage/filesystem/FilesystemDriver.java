@@ -24,7 +24,9 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -32,7 +34,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -45,8 +49,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * create-only writes and renames are atomic across processes sharing the directory.
  */
 public final class FilesystemDriver implements StorageDriver {
-  private static final String HIDDEN = ".";
+  /** Temporary files are named {@code .tmp-<uuid>}; every other name is a key's segment. */
+  private static final String TEMP = ".tmp-";
+  private static final int TEMP_NAME_LENGTH = TEMP.length() + 36;
   private static final int COPY_BUFFER = 256 * 1024;
+  /**
+   * Files this JVM is appending to. A second appender must not even open such a file: closing any
+   * descriptor of a file drops the process's POSIX lock on it, which keeps other processes out.
+   */
+  private static final Set<Path> APPENDING = ConcurrentHashMap.newKeySet();
   private final Path root;
   private final ReentrantLock[] stripes = new ReentrantLock[64];
 
@@ -93,7 +104,7 @@ public final class FilesystemDriver implements StorageDriver {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      if (Files.isDirectory(p)) {
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || blockedByFile(p)) {
         return Optional.empty();
       }
       throw failure("read", key, e);
@@ -105,6 +116,7 @@ public final class FilesystemDriver implements StorageDriver {
     Path target = path(key);
     String etag = Etags.of(data);
     Path tmp = writeTemp(target, data);
+    boolean written = false;
     try {
       switch (precondition.kind()) {
         case NONE -> rename(tmp, target);
@@ -129,11 +141,15 @@ public final class FilesystemDriver implements StorageDriver {
           }
         }
       }
+      written = true;
       return etag;
     } catch (IOException e) {
       throw failure("write", key, e);
     } finally {
       deleteQuietly(tmp);
+      if (!written) {
+        prune(target.getParent()); // a refused write leaves no directory behind
+      }
     }
   }
 
@@ -141,7 +157,7 @@ public final class FilesystemDriver implements StorageDriver {
   private Path writeTemp(Path target, byte[] data) {
     Path dir = target.getParent();
     for (int attempt = 0; ; attempt++) {
-      Path tmp = dir.resolve(HIDDEN + "tmp-" + UUID.randomUUID());
+      Path tmp = dir.resolve(TEMP + UUID.randomUUID());
       try {
         Files.createDirectories(dir);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -174,17 +190,32 @@ public final class FilesystemDriver implements StorageDriver {
 
   @Override
   public Optional<ObjectInfo> stat(String key) {
+    return attributes(path(key), key).map(a -> new ObjectInfo(a.size(), a.lastModifiedTime().toInstant()));
+  }
+
+  /** The attributes of the object's file; empty when there is no object at the key. */
+  private Optional<BasicFileAttributes> attributes(Path p, String key) {
     try {
-      BasicFileAttributes a = Files.readAttributes(path(key), BasicFileAttributes.class);
-      if (!a.isRegularFile()) {
-        return Optional.empty();
-      }
-      return Optional.of(new ObjectInfo(a.size(), a.lastModifiedTime().toInstant()));
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      return a.isRegularFile() ? Optional.of(a) : Optional.empty();
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
+      if (blockedByFile(p)) {
+        return Optional.empty();
+      }
       throw failure("stat", key, e);
     }
+  }
+
+  /** Whether a directory on the way to {@code p} is a file (an object): nothing can exist below it. */
+  private boolean blockedByFile(Path p) {
+    for (Path d = p.getParent(); d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
+      if (Files.isRegularFile(d)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -200,9 +231,11 @@ public final class FilesystemDriver implements StorageDriver {
   @Override
   public long append(String key, long offset, InputStream data) {
     Path p = path(key);
+    if (!APPENDING.add(p)) {
+      throw new InvalidOffsetException(key, offset, -1);
+    }
     try {
-      Files.createDirectories(p.getParent());
-      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = openForAppend(p, key, offset)) {
         FileLock lock;
         try {
           lock = ch.tryLock();
@@ -236,6 +269,30 @@ public final class FilesystemDriver implements StorageDriver {
       }
     } catch (IOException e) {
       throw failure("append", key, e);
+    } finally {
+      APPENDING.remove(p);
+    }
+  }
+
+  /** Opens the upload's file; only an append at offset 0 creates it (and its directories). */
+  private FileChannel openForAppend(Path p, String key, long offset) throws IOException {
+    if (offset != 0) {
+      try {
+        return FileChannel.open(p, StandardOpenOption.WRITE);
+      } catch (NoSuchFileException e) {
+        throw new InvalidOffsetException(key, offset, 0);
+      }
+    }
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Files.createDirectories(p.getParent());
+        return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      } catch (NoSuchFileException e) {
+        // A concurrent delete pruned the (empty) directory between create and open: try again.
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -251,6 +308,9 @@ public final class FilesystemDriver implements StorageDriver {
   public void commit(String uploadKey, String key) {
     Path from = path(uploadKey);
     Path to = path(key);
+    if (attributes(from, uploadKey).isEmpty()) {
+      throw new ObjectNotFoundException(uploadKey);
+    }
     try {
       try (FileChannel ch = FileChannel.open(from, StandardOpenOption.WRITE)) {
         ch.force(true);
@@ -282,15 +342,15 @@ public final class FilesystemDriver implements StorageDriver {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
       for (Path p : s) {
         String n = p.getFileName().toString();
-        if (n.startsWith(HIDDEN)) {
+        if (isTemp(n)) {
           continue;
         }
-        String entry = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? n + "/" : n;
+        String entry = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? n + "/" : n;
         if (startAfter == null || entry.compareTo(startAfter) > 0) {
           names.add(entry);
         }
       }
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException | NotDirectoryException e) {
       return new ListPage(List.of(), false);
     } catch (IOException e) {
       throw failure("list", prefix, e);
@@ -323,7 +383,7 @@ public final class FilesystemDriver implements StorageDriver {
           }
         }
         case IF_ABSENT -> throw new IllegalArgumentException("IF_ABSENT on delete");
-        default -> deleted = Files.deleteIfExists(p);
+        default -> deleted = attributes(p, key).isPresent() && Files.deleteIfExists(p);
       }
       if (deleted) {
         prune(p.getParent());
@@ -342,6 +402,9 @@ public final class FilesystemDriver implements StorageDriver {
     if (d.equals(root)) {
       throw new IllegalArgumentException("refusing to delete the storage root");
     }
+    if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+      return; // nothing below the prefix (a file there is the object "<prefix>" without its slash)
+    }
     try {
       deleteTree(d);
       prune(d.getParent());
@@ -351,7 +414,7 @@ public final class FilesystemDriver implements StorageDriver {
   }
 
   private static void deleteTree(Path p) throws IOException {
-    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
         for (Path c : s) {
           deleteTree(c);
@@ -383,6 +446,10 @@ public final class FilesystemDriver implements StorageDriver {
     if (!Files.isDirectory(root) || !Files.isWritable(root)) {
       throw new StorageException("storage root " + root + " is not a writable directory");
     }
+  }
+
+  private static boolean isTemp(String name) {
+    return name.length() == TEMP_NAME_LENGTH && name.startsWith(TEMP);
   }
 
   private ReentrantLock stripe(Path p) {

@@ -120,17 +120,20 @@ public final class MemoryDriver implements StorageDriver {
   @Override
   public long append(String key, long offset, InputStream data) {
     StorageKeys.check(key);
-    // Claim the object for this writer so a concurrent append at the same offset is refused.
+    // Claim the object for this writer so a concurrent append at the same offset is refused. Only
+    // the entry this call put in proves the claim: another writer's claim looks the same.
+    Entry[] claimed = new Entry[1];
     Entry before = objects.compute(key, (k, e) -> {
       long size = e == null ? 0 : e.size();
       if (size != offset || (e != null && e.appending())) {
         return e;
       }
       List<byte[]> chunks = e == null ? List.of() : e.chunks();
-      return new Entry(chunks, size, null, Instant.now(), true);
+      claimed[0] = new Entry(chunks, size, null, Instant.now(), true);
+      return claimed[0];
     });
-    if (before == null || before.size() != offset || !before.appending()) {
-      throw new InvalidOffsetException(key, offset, before == null ? 0 : before.size());
+    if (claimed[0] == null || before != claimed[0]) {
+      throw new InvalidOffsetException(key, offset, before == null ? 0 : before.appending() ? -1 : before.size());
     }
     List<byte[]> chunks = new ArrayList<>(before.chunks());
     long size = offset;
@@ -191,6 +194,9 @@ public final class MemoryDriver implements StorageDriver {
   @Override
   public boolean delete(String key, Precondition precondition) {
     StorageKeys.check(key);
+    if (precondition.kind() == Precondition.Kind.IF_ABSENT) {
+      throw new IllegalArgumentException("IF_ABSENT on delete");
+    }
     if (precondition.kind() == Precondition.Kind.IF_MATCH) {
       Entry current = objects.get(key);
       if (current == null) {
