@@ -11,18 +11,21 @@ package dev.berth.registry;
  * │   ├── _manifests/&lt;alg&gt;/&lt;hex&gt;             manifest in the repository; holds its media type
  * │   ├── _tags/&lt;tag&gt;                        tag; holds the digest it points at
  * │   └── _referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;-&lt;hex&gt;   manifest whose subject is &lt;alg&gt;:&lt;hex&gt;; holds its descriptor
- * └── _uploads/&lt;uuid&gt;/
- *     ├── state                              repository, digest algorithm, start time (JSON)
- *     └── data                               the bytes received so far
+ * ├── _uploads/&lt;uuid&gt;                        an upload session: repository, digest algorithm, start (JSON)
+ * └── _data/&lt;uuid&gt;                           the bytes an upload received; renamed into blobs/ when it
+ *                                            finishes (on Azure, which can't rename, they stay here)
  * </pre>
  *
  * <p>Repository names are flattened (',' cannot occur in a name) so that listing
  * {@code repositories/} with the {@code /} delimiter is the catalog, one entry per repository,
- * without walking what the repositories hold. Tags are leaf objects for the same reason.
+ * without walking what the repositories hold. Tags are leaf objects for the same reason. Upload
+ * sessions and upload bytes are apart so that listing {@code _uploads/} (to purge abandoned
+ * sessions) sees only the sessions in progress, never the bytes of every blob ever pushed.
  */
 public final class StorageLayout {
   public static final String REPOSITORIES = "repositories/";
   public static final String UPLOADS = "_uploads/";
+  public static final String UPLOAD_DATA = "_data/";
 
   private StorageLayout() {}
 
@@ -69,15 +72,11 @@ public final class StorageLayout {
     return referrers(name, subject) + referrer.algorithm().id() + "-" + referrer.hex();
   }
 
-  public static String upload(String uuid) {
-    return UPLOADS + uuid + "/";
-  }
-
   public static String uploadState(String uuid) {
-    return upload(uuid) + "state";
+    return UPLOADS + uuid;
   }
 
   public static String uploadData(String uuid) {
-    return upload(uuid) + "data";
+    return UPLOAD_DATA + uuid;
   }
 }

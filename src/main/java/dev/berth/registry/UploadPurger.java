@@ -73,14 +73,13 @@ public class UploadPurger {
   /** Deletes the sessions whose last activity is before {@code cutoff}; returns how many. */
   public int purge(Instant cutoff) {
     int purged = 0;
-    for (String entry : Listings.all(storage, StorageLayout.UPLOADS)) {
-      if (!entry.endsWith("/")) {
-        continue;
+    for (String uuid : Listings.all(storage, StorageLayout.UPLOADS)) {
+      if (uuid.endsWith("/")) {
+        continue; // not a session
       }
-      String uuid = entry.substring(0, entry.length() - 1);
       Optional<Instant> last = lastActivity(uuid);
       if (last.isPresent() && last.get().isBefore(cutoff)) {
-        storage.deleteAll(StorageLayout.upload(uuid));
+        UploadService.delete(storage, uuid);
         purged++;
       }
     }

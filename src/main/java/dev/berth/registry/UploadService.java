@@ -132,7 +132,8 @@ public class UploadService {
    * @throws RegistryException DIGEST_INVALID when the body does not have the digest
    */
   public long putMonolithic(RepositoryName repo, Digest expected, InputStream body) {
-    String uuid = UUID.randomUUID().toString();
+    // A session like any other, so that a crash mid-body leaves something the purge finds.
+    String uuid = start(repo, expected.algorithm()).uuid();
     String data = StorageLayout.uploadData(uuid);
     MessageDigest md = expected.algorithm().newDigest();
     DigestingInputStream in = new DigestingInputStream(body, md);
@@ -149,6 +150,7 @@ public class UploadService {
       throw ErrorCode.DIGEST_INVALID.with("content has digest " + actual + ", not " + expected);
     }
     blobs.adopt(repo, expected, data);
+    end(uuid);
     return size;
   }
 
@@ -158,16 +160,22 @@ public class UploadService {
     end(uuid);
   }
 
+  /** Deletes a session: its bytes (unless they became a blob), then its state. */
   private void end(String uuid) {
     checkpoints.remove(uuid);
-    storage.deleteAll(StorageLayout.upload(uuid));
+    delete(storage, uuid);
+  }
+
+  static void delete(StorageDriver storage, String uuid) {
+    storage.delete(StorageLayout.uploadData(uuid), Precondition.NONE);
+    storage.delete(StorageLayout.uploadState(uuid), Precondition.NONE);
   }
 
   private void discard(String uuid) {
     try {
-      storage.deleteAll(StorageLayout.upload(uuid));
+      end(uuid);
     } catch (StorageException e) {
-      // The orphan is purged with abandoned uploads; the client's error matters more.
+      // The purge finds the session later; the client's error matters more.
     }
   }
 

@@ -66,8 +66,10 @@ public interface StorageDriver {
 
   /**
    * Makes the finished upload at {@code uploadKey} readable at {@code key}, replacing what was
-   * there, without copying its bytes; {@code uploadKey} no longer exists afterwards. The data is
-   * durable when this returns.
+   * there, without copying its bytes; {@code uploadKey} no longer exists afterwards (a driver that
+   * can't rename may keep the bytes under it, invisible to every method; its parent prefix may
+   * then still be listed). Deleting {@code key} frees the bytes. The data is durable when this
+   * returns.
    *
    * @throws ObjectNotFoundException when there is no upload at {@code uploadKey}
    */

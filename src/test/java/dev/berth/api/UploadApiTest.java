@@ -16,12 +16,12 @@ import static dev.berth.api.ApiTestSupport.uploadUuid;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.berth.registry.Digest;
 import dev.berth.registry.StorageLayout;
 import dev.berth.storage.StorageDriver;
-import dev.berth.storage.memory.MemoryDriver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -35,8 +35,19 @@ class UploadApiTest {
   StorageDriver storage;
 
   /** What the registry holds under a key prefix (the tests share a memory driver). */
-  private List<String> keys(String prefix) {
-    return ((MemoryDriver) storage).keys().stream().filter(k -> k.startsWith(prefix)).toList();
+  /** The keys of an upload session that exist in storage (its state and its bytes). */
+  private List<String> sessionKeys(String uuid) {
+    return java.util.stream.Stream.of(StorageLayout.uploadState(uuid), StorageLayout.uploadData(uuid))
+        .filter(k -> storage.stat(k).isPresent()).toList();
+  }
+
+  /** What is listed under a prefix, through the driver contract (works on every driver). */
+  private List<String> listed(String prefix) {
+    return storage.list(prefix, null, 100_000).names();
+  }
+
+  private boolean stored(String key) {
+    return storage.stat(key).isPresent();
   }
 
   private static String uploads(String repo) {
@@ -564,22 +575,24 @@ class UploadApiTest {
     String claimed = sha256(randomBytes(100));
     String location = startUpload(repo);
     patch(location, content).then().statusCode(202);
-    assertEquals(2, keys(StorageLayout.upload(uploadUuid(location))).size(), "state and data");
+    assertEquals(2, sessionKeys(uploadUuid(location)).size(), "state and data");
     put(location, claimed).then().statusCode(400);
-    assertEquals(List.of(), keys(StorageLayout.upload(uploadUuid(location))));
-    assertEquals(List.of(), keys(StorageLayout.blobData(Digest.parse(claimed))));
-    assertEquals(List.of(), keys(StorageLayout.blobData(Digest.parse(sha256(content)))));
+    assertEquals(List.of(), sessionKeys(uploadUuid(location)));
+    assertFalse(stored(StorageLayout.blobData(Digest.parse(claimed))));
+    assertFalse(stored(StorageLayout.blobData(Digest.parse(sha256(content)))));
   }
 
   @Test
   void postWithDigest_mismatch_leavesNoUploadData() {
     String repo = repo("upload");
-    List<String> before = keys(StorageLayout.UPLOADS);
+    List<String> sessions = listed(StorageLayout.UPLOADS);
+    List<String> data = listed(StorageLayout.UPLOAD_DATA);
     byte[] content = randomBytes(100);
     api().contentType(OCTET_STREAM).queryParam("digest", sha256(randomBytes(100))).body(content).post(uploads(repo))
         .then().statusCode(400);
-    assertEquals(before, keys(StorageLayout.UPLOADS));
-    assertEquals(List.of(), keys(StorageLayout.blobData(Digest.parse(sha256(content)))));
+    assertEquals(sessions, listed(StorageLayout.UPLOADS));
+    assertEquals(data, listed(StorageLayout.UPLOAD_DATA));
+    assertFalse(stored(StorageLayout.blobData(Digest.parse(sha256(content)))));
   }
 
   @Test
@@ -589,13 +602,15 @@ class UploadApiTest {
     String done = startUpload(repo);
     patch(done, content).then().statusCode(202);
     put(done, sha256(content)).then().statusCode(201);
-    assertEquals(List.of(), keys(StorageLayout.upload(uploadUuid(done))));
+    assertEquals(List.of(), sessionKeys(uploadUuid(done)));
     String cancelled = startUpload(repo);
     patch(cancelled, content).then().statusCode(202);
     api().delete(cancelled).then().statusCode(204);
-    assertEquals(List.of(), keys(StorageLayout.upload(uploadUuid(cancelled))));
-    List<String> before = keys(StorageLayout.UPLOADS);
+    assertEquals(List.of(), sessionKeys(uploadUuid(cancelled)));
+    List<String> sessions = listed(StorageLayout.UPLOADS);
+    List<String> data = listed(StorageLayout.UPLOAD_DATA);
     pushBlob(repo, randomBytes(10));
-    assertEquals(before, keys(StorageLayout.UPLOADS), "a monolithic upload leaves nothing behind");
+    assertEquals(sessions, listed(StorageLayout.UPLOADS), "a monolithic upload leaves no session behind");
+    assertEquals(data, listed(StorageLayout.UPLOAD_DATA), "nor upload bytes");
   }
 }

@@ -61,9 +61,9 @@ class StorageLayoutTest {
             "repositories/library,ubuntu/_referrers/sha256/" + HEX + "/sha256-" + HEX2),
         row("referrer(sha512 referrer)", () -> StorageLayout.referrer(UBUNTU, D, D512),
             "repositories/library,ubuntu/_referrers/sha256/" + HEX + "/sha512-" + HEX512),
-        row("upload", () -> StorageLayout.upload(UUID), "_uploads/" + UUID + "/"),
-        row("uploadState", () -> StorageLayout.uploadState(UUID), "_uploads/" + UUID + "/state"),
-        row("uploadData", () -> StorageLayout.uploadData(UUID), "_uploads/" + UUID + "/data"));
+        row("UPLOAD_DATA", () -> StorageLayout.UPLOAD_DATA, "_data/"),
+        row("uploadState", () -> StorageLayout.uploadState(UUID), "_uploads/" + UUID),
+        row("uploadData", () -> StorageLayout.uploadData(UUID), "_data/" + UUID));
   }
 
   private static Arguments row(String name, Supplier<String> key, String expected) {

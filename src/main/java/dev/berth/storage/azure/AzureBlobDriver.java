@@ -5,7 +5,6 @@ import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
-import com.azure.storage.blob.models.BlobContainerProperties;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
@@ -421,11 +420,18 @@ public final class AzureBlobDriver implements StorageDriver {
           .setDetails(new BlobListDetails().setRetrieveMetadata(true));
       String lastToken = token;
       for (PagedResponse<BlobItem> page : container.listBlobsByHierarchy("/", options, timeout).iterableByPage(token)) {
+        // The SDK returns a page's blobs before its prefixes; the page itself is one contiguous
+        // range of the container's key order, so sorting within it restores the order.
+        List<String> entries = new ArrayList<>();
         for (BlobItem item : page.getValue()) {
-          String entry = item.getName().substring(full.length());
-          if (!Boolean.TRUE.equals(item.isPrefix()) && isCommittedUpload(item.getMetadata())) {
+          boolean isPrefix = Boolean.TRUE.equals(item.isPrefix());
+          if (!isPrefix && isCommittedUpload(item.getMetadata())) {
             continue;
           }
+          entries.add(item.getName().substring(full.length()));
+        }
+        entries.sort(null);
+        for (String entry : entries) {
           if (startAfter != null && entry.compareTo(startAfter) <= 0) {
             continue;
           }
@@ -446,6 +452,9 @@ public final class AzureBlobDriver implements StorageDriver {
 
   @Override
   public boolean delete(String key, Precondition precondition) {
+    if (precondition.kind() == Precondition.Kind.IF_ABSENT) {
+      throw new IllegalArgumentException("IF_ABSENT on delete");
+    }
     String name = blobName(key);
     return call("delete", key, () -> {
       BlobProperties p = properties(name);
@@ -542,12 +551,13 @@ public final class AzureBlobDriver implements StorageDriver {
     return k;
   }
 
+  /** Health probes wait a few seconds, not the full retry budget of a data request. */
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+
   @Override
   public void ping() {
-    call("check", "", () -> {
-      BlobContainerProperties ignored = container.getPropertiesWithResponse(null, timeout, Context.NONE).getValue();
-      return ignored;
-    });
+    Duration limit = settings.timeout().compareTo(PING_TIMEOUT) < 0 ? settings.timeout() : PING_TIMEOUT;
+    call("check", "", () -> container.getPropertiesWithResponse(null, limit, Context.NONE).getValue());
   }
 
   /**
