@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
@@ -18,43 +19,6 @@ import org.junit.jupiter.api.Test;
  * blob's digest is right.
  */
 class AzureCrashIT {
-
-  /** Sends a slice of the blob slowly, counting what it handed to the HTTP client. */
-  static final class SlowBody extends InputStream {
-    private final byte[] data;
-    private int pos;
-    private final int end;
-    final AtomicLong sent = new AtomicLong();
-
-    SlowBody(byte[] data, int from, int to) {
-      this.data = data;
-      this.pos = from;
-      this.end = to;
-    }
-
-    @Override
-    public int read() {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (pos >= end) {
-        return -1;
-      }
-      int n = Math.min(Math.min(len, 64 * 1024), end - pos);
-      System.arraycopy(data, pos, b, off, n);
-      pos += n;
-      sent.addAndGet(n);
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return n;
-    }
-  }
 
   @Test
   void upload_survivesKill9MidPatch() throws Exception {
@@ -72,7 +36,8 @@ class AzureCrashIT {
         RegistryClient c = new RegistryClient(first.url());
         loc = c.startUpload("crash/test");
         assertEquals(202, c.patch(loc, Arrays.copyOfRange(blob, 0, committed), 0).statusCode());
-        SlowBody body = new SlowBody(blob, committed, blob.length);
+        AtomicLong sent = new AtomicLong();
+        InputStream body = new ThrottledStream(new ByteArrayInputStream(blob, committed, blob.length - committed), sent, 64 * 1024, 5);
         String l = loc;
         CompletableFuture<HttpResponse<byte[]>> inFlight = CompletableFuture.supplyAsync(() -> {
           try {
@@ -82,10 +47,10 @@ class AzureCrashIT {
           }
         });
         long deadline = System.currentTimeMillis() + 60_000;
-        while (body.sent.get() < 4 * 1024 * 1024 && System.currentTimeMillis() < deadline) {
+        while (sent.get() < 4 * 1024 * 1024 && System.currentTimeMillis() < deadline) {
           Thread.sleep(20);
         }
-        assertTrue(body.sent.get() >= 4 * 1024 * 1024, "the slow PATCH did not get going");
+        assertTrue(sent.get() >= 4 * 1024 * 1024, "the slow PATCH did not get going");
         first.kill();
         inFlight.join();
       } finally {

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * sequence made of 64 KiB blocks, each derived from (seed, block number), so any range of it can
  * be streamed again cheaply.
  */
-final class GeneratedBlob {
+public final class GeneratedBlob {
   private static final int BLOCK = 64 * 1024;
   private final long seed;
   private final long size;
@@ -33,7 +33,12 @@ final class GeneratedBlob {
 
   /** {@code length} bytes from {@code offset}. */
   InputStream open(long offset, long length) {
-    return new Stream(offset, Math.min(length, size - offset));
+    return stream(seed, offset, Math.min(length, size - offset));
+  }
+
+  /** {@code length} bytes of the endless sequence of {@code seed}, from {@code offset}. */
+  public static InputStream stream(long seed, long offset, long length) {
+    return new Stream(seed, offset, length);
   }
 
   /** The blob's digest, computed by generating it (no I/O). */
@@ -74,13 +79,15 @@ final class GeneratedBlob {
     return new Object[] {digest(md), total};
   }
 
-  private final class Stream extends InputStream {
+  private static final class Stream extends InputStream {
     private final byte[] block = new byte[BLOCK];
+    private final long seed;
     private long blockIndex = -1;
     private long pos;
     private final long end;
 
-    Stream(long offset, long length) {
+    Stream(long seed, long offset, long length) {
+      this.seed = seed;
       this.pos = offset;
       this.end = offset + length;
     }

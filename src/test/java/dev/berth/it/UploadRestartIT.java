@@ -109,7 +109,7 @@ class UploadRestartIT {
     HttpClient sender = client();
     CompletableFuture<HttpResponse<String>> streaming = sender.sendAsync(HttpRequest.newBuilder(location)
         .header("Content-Type", "application/octet-stream")
-        .method("PATCH", BodyPublishers.ofInputStream(() -> new Throttled(blob.open(), sent, 1 << 20, 40)))
+        .method("PATCH", BodyPublishers.ofInputStream(() -> new ThrottledStream(blob.open(), sent, 1 << 20, 40)))
         .build(), BodyHandlers.ofString());
 
     // Kill the registry once it has written a good part of the body (and while more is coming).
@@ -194,46 +194,5 @@ class UploadRestartIT {
   /** The last byte of a {@code Range: 0-<last>} header. */
   private static long end(String range) {
     return Long.parseLong(range.substring(range.indexOf('-') + 1));
-  }
-
-  /** Passes {@code piece} bytes, then pauses {@code pauseMillis}; counts what it handed out. */
-  private static final class Throttled extends InputStream {
-    private final InputStream in;
-    private final AtomicLong sent;
-    private final int piece;
-    private final long pauseMillis;
-    private long sinceLastPause;
-
-    Throttled(InputStream in, AtomicLong sent, int piece, long pauseMillis) {
-      this.in = in;
-      this.sent = sent;
-      this.piece = piece;
-      this.pauseMillis = pauseMillis;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (sinceLastPause >= piece) {
-        try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
-        sinceLastPause = 0;
-      }
-      int n = in.read(b, off, (int) Math.min(len, piece - sinceLastPause));
-      if (n > 0) {
-        sinceLastPause += n;
-        sent.addAndGet(n);
-      }
-      return n;
-    }
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.berth.it.GeneratedBlob;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -523,7 +524,7 @@ public abstract class StorageDriverContract {
       if (chunks % 7 == 3) {
         n = Math.min(n, 1 + sizes.nextInt(100)); // now and then a tiny one
       }
-      long size = driver.append("big/data", offset, new GeneratedStream(11, offset, n));
+      long size = driver.append("big/data", offset, GeneratedBlob.stream(11, offset, n));
       assertEquals(offset + n, size);
       assertEquals(size, size("big/data"));
       offset = size;
@@ -533,7 +534,7 @@ public abstract class StorageDriverContract {
     Content all = driver.read("big/data", 0, -1);
     assertEquals(total, all.length());
     try (InputStream s = all.openStream()) {
-      assertStreamEquals(new GeneratedStream(11, 0, total), s, total);
+      assertStreamEquals(GeneratedBlob.stream(11, 0, total), s, total);
     }
     SplittableRandom rnd = new SplittableRandom(8);
     for (int i = 0; i < 20; i++) {
@@ -542,7 +543,7 @@ public abstract class StorageDriverContract {
       Content part = driver.read("big/data", off, len);
       assertEquals(len, part.length());
       try (InputStream s = part.openStream()) {
-        assertStreamEquals(new GeneratedStream(11, off, len), s, len);
+        assertStreamEquals(GeneratedBlob.stream(11, off, len), s, len);
       }
     }
   }
@@ -1180,51 +1181,6 @@ public abstract class StorageDriverContract {
       pos += n;
     }
     assertEquals(-1, actual.read(), "the stream holds more than " + length + " bytes");
-  }
-
-  /**
-   * {@code length} bytes of an endless deterministic sequence starting at {@code offset}: 64 KiB
-   * blocks each derived from (seed, block number), so any range can be made again cheaply.
-   */
-  protected static final class GeneratedStream extends InputStream {
-    private static final int BLOCK = 64 * 1024;
-    private final long seed;
-    private long pos;
-    private final long end;
-    private final byte[] block = new byte[BLOCK];
-    private long blockIndex = -1;
-
-    public GeneratedStream(long seed, long offset, long length) {
-      this.seed = seed;
-      this.pos = offset;
-      this.end = offset + length;
-    }
-
-    @Override
-    public int read() {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) {
-        return 0;
-      }
-      if (pos >= end) {
-        return -1;
-      }
-      long index = pos / BLOCK;
-      if (index != blockIndex) {
-        new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index).nextBytes(block);
-        blockIndex = index;
-      }
-      int inBlock = (int) (pos % BLOCK);
-      int n = (int) Math.min(Math.min(len, BLOCK - inBlock), end - pos);
-      System.arraycopy(block, inBlock, b, off, n);
-      pos += n;
-      return n;
-    }
   }
 
   /** Hands out its bytes in small pieces, yielding between them, so racing writers overlap. */
