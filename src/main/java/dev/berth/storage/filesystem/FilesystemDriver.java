@@ -53,6 +53,9 @@ public final class FilesystemDriver implements StorageDriver {
   private static final String TEMP = ".tmp-";
   private static final int TEMP_NAME_LENGTH = TEMP.length() + 36;
   private static final int COPY_BUFFER = 256 * 1024;
+  /** Start writing received bytes to disk every this many bytes (see {@link WriteBehind}). */
+  private static final long WRITE_BEHIND = 16L << 20;
+  private final WriteBehind writeBehind = new WriteBehind();
   /**
    * Files this JVM is appending to. A second appender must not even open such a file: closing any
    * descriptor of a file drops the process's POSIX lock on it, which keeps other processes out.
@@ -254,6 +257,7 @@ public final class FilesystemDriver implements StorageDriver {
           byte[] buf = new byte[COPY_BUFFER];
           ByteBuffer bb = ByteBuffer.wrap(buf);
           long written = 0;
+          long flushed = 0;
           int n;
           while ((n = readInput(data, buf)) > 0) {
             bb.clear().limit(n);
@@ -261,6 +265,10 @@ public final class FilesystemDriver implements StorageDriver {
               ch.write(bb);
             }
             written += n;
+            if (written - flushed >= WRITE_BEHIND) {
+              flushed = written;
+              writeBehind.start(ch);
+            }
           }
           return offset + written;
         } finally {
