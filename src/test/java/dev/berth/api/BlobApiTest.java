@@ -19,18 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.registry.Digest;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.StorageLayout;
-import dev.berth.storage.StorageDriver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET/HEAD/DELETE /v2/<name>/blobs/<digest>}. */
 @QuarkusTest
 class BlobApiTest {
-  @Inject
-  StorageDriver storage;
 
   private static String blob(String repo, String digest) {
     return "/v2/" + repo + "/blobs/" + digest;
@@ -260,29 +256,5 @@ class BlobApiTest {
     assertError(api().get(blob(repo, EMPTY_SHA256.toUpperCase().replace("SHA256", "sha256"))), 400, "DIGEST_INVALID");
     assertError(api().delete(blob(repo, "sha256:totallywrong")), 400, "DIGEST_INVALID");
     api().head(blob(repo, "sha256:totallywrong")).then().statusCode(400);
-  }
-
-  @Test
-  void blob_storedOnceAndLinkedPerRepository() {
-    String a = repo("blob");
-    String b = repo("blob");
-    String c = repo("blob");
-    byte[] content = randomBytes(300);
-    String digest = pushBlob(a, content);
-    pushBlob(b, content);
-    api().queryParam("mount", digest).queryParam("from", a).post("/v2/" + c + "/blobs/uploads/").then().statusCode(201);
-    Digest d = Digest.parse(digest);
-    String data = StorageLayout.blobData(d);
-    // Through the driver contract, so the check holds on every storage driver.
-    String fanOut = "blobs/" + d.algorithm().id() + "/" + d.hex().substring(0, 2) + "/";
-    assertEquals(List.of(d.hex() + "/"), storage.list(fanOut, null, 1000).names().stream()
-        .filter(n -> n.startsWith(d.hex())).toList(), "one copy of the bytes");
-    assertTrue(storage.stat(data).isPresent());
-    for (String repo : new String[] {a, b, c}) {
-      assertTrue(storage.stat(StorageLayout.layerLink(RepositoryName.parse(repo), d)).isPresent(), repo);
-    }
-    api().delete(blob(a, digest)).then().statusCode(202);
-    assertFalse(storage.stat(StorageLayout.layerLink(RepositoryName.parse(a), d)).isPresent());
-    assertTrue(storage.stat(data).isPresent(), "the bytes stay for the other repositories");
   }
 }

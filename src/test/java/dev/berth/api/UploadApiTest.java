@@ -21,35 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.berth.registry.Digest;
 import dev.berth.registry.StorageLayout;
-import dev.berth.storage.StorageDriver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Blob upload sessions, monolithic uploads and cross-repository mounts. */
 @QuarkusTest
 class UploadApiTest {
-  @Inject
-  StorageDriver storage;
-
-  /** What the registry holds under a key prefix (the tests share a memory driver). */
-  /** The keys of an upload session that exist in storage (its state and its bytes). */
-  private List<String> sessionKeys(String uuid) {
-    return java.util.stream.Stream.of(StorageLayout.uploadState(uuid), StorageLayout.uploadData(uuid))
-        .filter(k -> storage.stat(k).isPresent()).toList();
-  }
-
-  /** What is listed under a prefix, through the driver contract (works on every driver). */
-  private List<String> listed(String prefix) {
-    return storage.list(prefix, null, 100_000).names();
-  }
-
-  private boolean stored(String key) {
-    return storage.stat(key).isPresent();
-  }
-
   private static String uploads(String repo) {
     return "/v2/" + repo + "/blobs/uploads/";
   }
@@ -564,53 +543,5 @@ class UploadApiTest {
     assertError(put(uploads(bad) + uuid, sha256(new byte[] {1})), 400, "NAME_INVALID");
     assertError(api().get(uploads(bad) + uuid), 400, "NAME_INVALID");
     assertError(api().delete(uploads(bad) + uuid), 400, "NAME_INVALID");
-  }
-
-  // --- what is left in storage ---
-
-  @Test
-  void put_digestMismatch_leavesNothingInStorage() {
-    String repo = repo("upload");
-    byte[] content = randomBytes(100);
-    String claimed = sha256(randomBytes(100));
-    String location = startUpload(repo);
-    patch(location, content).then().statusCode(202);
-    assertEquals(2, sessionKeys(uploadUuid(location)).size(), "state and data");
-    put(location, claimed).then().statusCode(400);
-    assertEquals(List.of(), sessionKeys(uploadUuid(location)));
-    assertFalse(stored(StorageLayout.blobData(Digest.parse(claimed))));
-    assertFalse(stored(StorageLayout.blobData(Digest.parse(sha256(content)))));
-  }
-
-  @Test
-  void postWithDigest_mismatch_leavesNoUploadData() {
-    String repo = repo("upload");
-    List<String> sessions = listed(StorageLayout.UPLOADS);
-    List<String> data = listed(StorageLayout.UPLOAD_DATA);
-    byte[] content = randomBytes(100);
-    api().contentType(OCTET_STREAM).queryParam("digest", sha256(randomBytes(100))).body(content).post(uploads(repo))
-        .then().statusCode(400);
-    assertEquals(sessions, listed(StorageLayout.UPLOADS));
-    assertEquals(data, listed(StorageLayout.UPLOAD_DATA));
-    assertFalse(stored(StorageLayout.blobData(Digest.parse(sha256(content)))));
-  }
-
-  @Test
-  void finishedAndCancelledSessions_leaveNoUploadData() {
-    String repo = repo("upload");
-    byte[] content = randomBytes(100);
-    String done = startUpload(repo);
-    patch(done, content).then().statusCode(202);
-    put(done, sha256(content)).then().statusCode(201);
-    assertEquals(List.of(), sessionKeys(uploadUuid(done)));
-    String cancelled = startUpload(repo);
-    patch(cancelled, content).then().statusCode(202);
-    api().delete(cancelled).then().statusCode(204);
-    assertEquals(List.of(), sessionKeys(uploadUuid(cancelled)));
-    List<String> sessions = listed(StorageLayout.UPLOADS);
-    List<String> data = listed(StorageLayout.UPLOAD_DATA);
-    pushBlob(repo, randomBytes(10));
-    assertEquals(sessions, listed(StorageLayout.UPLOADS), "a monolithic upload leaves no session behind");
-    assertEquals(data, listed(StorageLayout.UPLOAD_DATA), "nor upload bytes");
   }
 }
