@@ -11,6 +11,7 @@ import dev.berth.storage.StorageException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -154,8 +155,9 @@ public class UploadRoutes {
       status = 500;
       error = OciErrors.body(ErrorCode.UNKNOWN, "internal error");
     }
-    if (!body.ended()) {
+    if (!body.ended() && ctx.request().version() != HttpVersion.HTTP_2) {
       // The client is still sending a body we won't read: end the connection with the answer.
+      // Not on HTTP/2 (h2c), which forbids the header: ending the response ends just the stream.
       res.putHeader("Connection", "close");
     }
     res.setStatusCode(status).putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(error));

@@ -43,7 +43,10 @@ public final class RegistryProcess implements AutoCloseable {
       return this;
     }
 
-    /** Replaces the default JVM options (ignored by the native executable, except -Xmx). */
+    /**
+     * Replaces the default JVM options. The native executable takes only {@code -Xmx} and
+     * {@code -D} (system properties, such as a trust store) and ignores the others.
+     */
     public Options jvmArgs(String... args) {
       jvmArgs.clear();
       jvmArgs.addAll(List.of(args));
@@ -80,7 +83,7 @@ public final class RegistryProcess implements AutoCloseable {
     if (nativeImage != null && !nativeImage.isBlank() && !nativeImage.contains("${") && Files.isExecutable(Path.of(nativeImage))) {
       cmd.add(nativeImage);
       for (String a : o.jvmArgs) {
-        if (a.startsWith("-Xmx")) {
+        if (a.startsWith("-Xmx") || a.startsWith("-D")) {
           cmd.add(a);
         }
       }

@@ -5,6 +5,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.core.util.Configuration;
+import com.azure.core.util.ConfigurationBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -12,6 +13,9 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.berth.storage.StorageException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 
 /** Builds the SDK client for the configured credential, with Berth's timeouts and retries. */
 final class AzureClients {
@@ -53,7 +57,17 @@ final class AzureClients {
       }
       case SAS -> b.endpoint(endpoint(s)).credential(new AzureSasCredential(require(s.sasToken(), "sas-token").replaceFirst("^\\?", "")));
       case DEFAULT_CREDENTIAL -> {
-        DefaultAzureCredentialBuilder cb = new DefaultAzureCredentialBuilder();
+        // The identity chain reads its settings from the environment (IDENTITY_ENDPOINT,
+        // AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE, ...). Give it, and the HTTP client it
+        // fetches tokens with, a Configuration read now: the SDK's global one is initialized
+        // while a native image is built, so it would see the build machine's environment.
+        Configuration runtime = runtimeConfiguration();
+        DefaultAzureCredentialBuilder cb = new DefaultAzureCredentialBuilder()
+            .configuration(runtime)
+            .httpClient(new NettyAsyncHttpClientBuilder().configuration(runtime).build());
+        // The builder's constructor reads this one from the global Configuration: read it again.
+        String tenants = runtime.get("AZURE_ADDITIONALLY_ALLOWED_TENANTS");
+        cb.additionallyAllowedTenants(tenants == null || tenants.isEmpty() ? new String[0] : tenants.split(";"));
         if (s.managedIdentityClientId() != null) {
           cb.managedIdentityClientId(s.managedIdentityClientId());
         }
@@ -68,6 +82,17 @@ final class AzureClients {
       // The SDK's messages about malformed settings don't echo the secret values.
       throw new StorageException("invalid Azure storage settings (" + s.auth() + "): " + e.getMessage());
     }
+  }
+
+  /** The process's environment and system properties as they are now, as the SDK's global Configuration is on a JVM. */
+  static Configuration runtimeConfiguration() {
+    Map<String, String> env = Map.copyOf(System.getenv());
+    Map<String, String> sys = new HashMap<>();
+    Properties props = System.getProperties();
+    for (String name : props.stringPropertyNames()) {
+      sys.put(name, props.getProperty(name));
+    }
+    return new ConfigurationBuilder(path -> Map.of(), path -> sys, path -> env).build();
   }
 
   private static String endpoint(AzureSettings s) {
