@@ -18,11 +18,10 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.Optional;
-import org.jboss.resteasy.reactive.PathPart;
 
 /**
  * {@code GET/HEAD/DELETE /v2/<name>/blobs/<digest>}: blobs stream from storage (a local file
- * with zero-copy sendfile), with single byte ranges.
+ * through {@link FileRegionWriter}), with single byte ranges.
  *
  * @see <a href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-blobs">pulling blobs</a>
  */
@@ -92,7 +91,7 @@ public class BlobResource {
 
   static Object entity(Content content) {
     if (content instanceof Content.FileRegion f) {
-      return new PathPart(f.path(), f.offset(), f.length());
+      return f; // FileRegionWriter
     }
     return (StreamingOutput) out -> {
       try (InputStream in = content.openStream()) {

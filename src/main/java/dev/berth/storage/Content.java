@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Bytes opened for reading. A {@link FileRegion} can be sent with zero-copy {@code sendfile};
+ * Bytes opened for reading. A {@link FileRegion} is sent straight from the file (no stream);
  * any content can be read as a stream.
  */
 public sealed interface Content permits Content.Stream, Content.FileRegion {

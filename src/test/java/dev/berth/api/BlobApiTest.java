@@ -156,6 +156,29 @@ class BlobApiTest {
   }
 
   @Test
+  void getBlob_clientHangsUpMidBody_laterRequestsServed() throws Exception {
+    // A client that goes away while a blob is being sent (the server's write queue full) must not
+    // wedge the connection's event loop or the blob: the next pull gets all of it.
+    String repo = repo("blob");
+    byte[] content = randomBytes(8 << 20);
+    String digest = pushBlob(repo, content);
+    java.net.URI base = java.net.URI.create(io.restassured.RestAssured.baseURI);
+    for (int i = 0; i < 3; i++) {
+      try (java.net.Socket s = new java.net.Socket(base.getHost(), io.restassured.RestAssured.port)) {
+        s.setReceiveBufferSize(16 * 1024);
+        s.getOutputStream().write(("GET " + blob(repo, digest) + " HTTP/1.1\r\nHost: registry\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] head = s.getInputStream().readNBytes(4096);
+        assertTrue(new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
+      }
+    }
+    Response whole = api().get(blob(repo, digest));
+    whole.then().statusCode(200);
+    assertArrayEquals(content, whole.asByteArray());
+    api().delete(blob(repo, digest)).then().statusCode(202);
+  }
+
+  @Test
   void getBlob_emptyBlob_200NoBytes() {
     String repo = repo("blob");
     assertEquals(EMPTY_SHA256, pushBlob(repo, new byte[0]));
