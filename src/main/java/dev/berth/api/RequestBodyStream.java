@@ -14,8 +14,8 @@ import java.util.ArrayDeque;
  * megabyte rather than one per network buffer. Memory stays bounded by the high-water mark.
  */
 final class RequestBodyStream extends InputStream {
-  static final int HIGH_WATER = 4 << 20;
-  static final int LOW_WATER = 1 << 20;
+  static final int HIGH_WATER = 1 << 20;
+  static final int LOW_WATER = 256 << 10;
 
   private final HttpServerRequest request;
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
