@@ -23,7 +23,9 @@ mkdir -p "$ROOTFS/app/lib" "$ROOTFS/etc/ssl/certs/java" "$ROOTFS/data" "$ROOTFS/
 # The executable, and the non-system libraries it links (a ../shared/native build needs libjava,
 # libnio, ... and the libjvm shim next to it; a standard GraalVM build needs none).
 KIT=../shared/native/bundle-libs.sh
-if ldd "$BIN" | grep -q 'libjava.so'; then
+# (grep reads all of ldd's output: with -q it could exit first, and pipefail would then see ldd's
+# SIGPIPE and take the wrong branch.)
+if ldd "$BIN" | grep 'libjava.so' >/dev/null; then
   [ -x "$KIT" ] || { echo "$BIN links JDK libraries but $KIT is missing" >&2; exit 1; }
   "$KIT" "$BIN" "$ROOTFS/app" >/dev/null
   mv "$ROOTFS/app/$(basename "$BIN")" "$ROOTFS/app/berth"
@@ -32,7 +34,7 @@ else
 fi
 
 # The C library files the binary (and its libraries) load, at the paths the loader looks in.
-{ ldd "$BIN"; for l in "$ROOTFS"/app/lib/*.so; do [ -e "$l" ] && LD_LIBRARY_PATH="$ROOTFS/app/lib" ldd "$l"; done; } |
+{ ldd "$BIN"; for l in "$ROOTFS"/app/lib/*.so; do if [ -e "$l" ]; then LD_LIBRARY_PATH="$ROOTFS/app/lib" ldd "$l"; fi; done; } |
   awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u | while read -r lib; do
     case "$lib" in "$PWD"/*|*/image-rootfs/*|*/graalvm*|*/.cache/*) continue ;; esac
     mkdir -p "$ROOTFS$(dirname "$lib")"
