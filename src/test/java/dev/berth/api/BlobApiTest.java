@@ -20,7 +20,11 @@ import dev.berth.registry.Digest;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.StorageLayout;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -162,14 +166,14 @@ class BlobApiTest {
     String repo = repo("blob");
     byte[] content = randomBytes(8 << 20);
     String digest = pushBlob(repo, content);
-    java.net.URI base = java.net.URI.create(io.restassured.RestAssured.baseURI);
+    URI base = URI.create(RestAssured.baseURI);
     for (int i = 0; i < 3; i++) {
-      try (java.net.Socket s = new java.net.Socket(base.getHost(), io.restassured.RestAssured.port)) {
+      try (Socket s = new Socket(base.getHost(), RestAssured.port)) {
         s.setReceiveBufferSize(16 * 1024);
         s.getOutputStream().write(("GET " + blob(repo, digest) + " HTTP/1.1\r\nHost: registry\r\n\r\n")
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            .getBytes(StandardCharsets.US_ASCII));
         byte[] head = s.getInputStream().readNBytes(4096);
-        assertTrue(new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
+        assertTrue(new String(head, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
       }
     }
     Response whole = api().get(blob(repo, digest));
