@@ -106,20 +106,10 @@ class ContainerImageIT {
   }
 
   private static RegistryClient client() throws Exception {
-    RegistryClient c = new RegistryClient("http://127.0.0.1:" + port);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      assertTrue(container.isAlive(), Files.readString(log));
-      try {
-        if (c.send("GET", "/v2/", null).statusCode() == 200) {
-          return c;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(20);
+    if (!RegistryProcess.awaitV2(container, port, Duration.ofSeconds(60), log)) {
+      throw new AssertionError("the container did not answer: " + Files.readString(log));
     }
-    throw new AssertionError("the container did not answer: " + Files.readString(log));
+    return new RegistryClient("http://127.0.0.1:" + port);
   }
 
   @AfterAll

@@ -123,25 +123,36 @@ public final class RegistryProcess implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    if (!awaitV2(process, port, timeout, log)) {
+      close();
+      throw new IllegalStateException("registry did not become ready in " + timeout + ":\n" + log());
+    }
+  }
+
+  /**
+   * Waits until {@code GET /v2/} on the loopback port answers 200: true when it does, false when
+   * the timeout passes first. Fails at once, with the log, when the process exits.
+   */
+  static boolean awaitV2(Process process, int port, Duration timeout, Path log)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n" + log());
+        throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/").toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v2/").toURL().openConnection();
         c.setConnectTimeout(500);
         c.setReadTimeout(2000);
         if (c.getResponseCode() == 200) {
-          return;
+          return true;
         }
       } catch (IOException e) {
         // not listening yet
       }
-      Thread.sleep(50);
+      Thread.sleep(20);
     }
-    close();
-    throw new IllegalStateException("registry did not become ready in " + timeout + ":\n" + log());
+    return false;
   }
 
   public int port() {
