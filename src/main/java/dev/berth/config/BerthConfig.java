@@ -1,5 +1,6 @@
 package dev.berth.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -52,6 +53,13 @@ public interface BerthConfig {
     /** The directory that holds all registry data; created if missing. */
     @WithDefault("data")
     String root();
+
+    /**
+     * Readiness goes DOWN when the root's file system has less free space than this (uploads
+     * would fail): {@code 64M}, {@code 1G}, or bytes.
+     */
+    @WithDefault("64M")
+    MemorySize minFreeSpace();
   }
 
   /** The Azure Blob Storage driver (block blobs). */
@@ -159,9 +167,13 @@ public interface BerthConfig {
     @WithDefault("P7D")
     Duration purgeAfter();
 
-    /** How often abandoned uploads are looked for (the first time 5 minutes after start). */
+    /** How often abandoned uploads are looked for, after the first time. */
     @WithDefault("PT24H")
     Duration purgeInterval();
+
+    /** How long after start abandoned uploads are first looked for. */
+    @WithDefault("PT5M")
+    Duration purgeFirstRun();
 
     /** Whether abandoned uploads are purged at all. */
     @WithDefault("true")
