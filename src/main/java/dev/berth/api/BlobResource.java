@@ -12,9 +12,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import io.vertx.ext.web.RoutingContext;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.Optional;
@@ -37,28 +38,25 @@ public class BlobResource {
 
   @HEAD
   @Path("/{name: .+}/blobs/{digest}")
-  public Response head(@PathParam("name") String name, @PathParam("digest") String digest) {
-    Digest d = Digest.parse(digest);
-    long size = blobs.size(RepositoryName.parse(name), d);
+  public Response head(@Context RoutingContext ctx) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
+    Digest d = Digest.parse(p.segment());
+    long size = blobs.size(p.name(), d);
     return headers(Response.ok(), d).header("Content-Length", size).build();
   }
 
   @GET
   @Path("/{name: .+}/blobs/{digest}")
-  public Response get(@PathParam("name") String name, @PathParam("digest") String digest,
-      @HeaderParam("Range") String range, @HeaderParam("If-None-Match") String ifNoneMatch) {
-    RepositoryName repo = RepositoryName.parse(name);
-    Digest d = Digest.parse(digest);
+  public Response get(@Context RoutingContext ctx, @HeaderParam("Range") String range,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
+    RepositoryName repo = p.name();
+    Digest d = Digest.parse(p.segment());
     long size = blobs.size(repo, d);
     if (etag(d).equals(ifNoneMatch)) {
       return headers(Response.notModified(), d).build();
     }
-    Optional<ByteRange> r;
-    try {
-      r = ByteRange.ofHttpRange(range, size);
-    } catch (dev.berth.registry.RegistryException e) {
-      throw e.withHeaders(java.util.Map.of("Content-Range", "bytes */" + size));
-    }
+    Optional<ByteRange> r = ByteRange.ofHttpRange(range, size);
     if (config.storage().redirect().enabled()) {
       Optional<URI> url = blobs.redirect(d, config.storage().redirect().ttl());
       if (url.isPresent()) {
@@ -79,9 +77,10 @@ public class BlobResource {
 
   @DELETE
   @Path("/{name: .+}/blobs/{digest}")
-  public Response delete(@PathParam("name") String name, @PathParam("digest") String digest) {
-    RepositoryName repo = RepositoryName.parse(name);
-    Digest d = Digest.parse(digest);
+  public Response delete(@Context RoutingContext ctx) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
+    RepositoryName repo = p.name();
+    Digest d = Digest.parse(p.segment());
     if (!config.delete().enabled()) {
       throw ErrorCode.UNSUPPORTED.with("deletes are disabled on this registry");
     }

@@ -1,11 +1,13 @@
 package dev.berth.api;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.registry.DigestAlgorithm;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.ManifestService;
 import dev.berth.registry.ManifestService.PushResult;
 import dev.berth.registry.ManifestService.StoredManifest;
 import dev.berth.registry.Reference;
+import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.Tag;
 import jakarta.ws.rs.DELETE;
@@ -14,7 +16,8 @@ import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -40,9 +43,8 @@ public class ManifestResource {
 
   @GET
   @Path("/{name: .+}/manifests/{reference}")
-  public Response get(@PathParam("name") String name, @PathParam("reference") String reference,
-      @HeaderParam("If-None-Match") String ifNoneMatch) {
-    StoredManifest m = manifests.get(RepositoryName.parse(name), Reference.parse(reference));
+  public Response get(@Context RoutingContext ctx, @HeaderParam("If-None-Match") String ifNoneMatch) {
+    StoredManifest m = read(ctx);
     if (BlobResource.etag(m.digest()).equals(ifNoneMatch)) {
       return headers(Response.notModified(), m).build();
     }
@@ -51,18 +53,32 @@ public class ManifestResource {
 
   @HEAD
   @Path("/{name: .+}/manifests/{reference}")
-  public Response head(@PathParam("name") String name, @PathParam("reference") String reference) {
-    StoredManifest m = manifests.get(RepositoryName.parse(name), Reference.parse(reference));
+  public Response head(@Context RoutingContext ctx) {
+    StoredManifest m = read(ctx);
     return headers(Response.ok(), m).header("Content-Length", m.bytes().length).build();
+  }
+
+  /** A reference that is no tag or digest names no manifest: reads answer 404, as for any unknown one. */
+  private StoredManifest read(RoutingContext ctx) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.MANIFEST);
+    return manifests.get(p.name(), known(p.segment()));
+  }
+
+  private static Reference known(String reference) {
+    try {
+      return Reference.parse(reference);
+    } catch (RegistryException e) {
+      throw ErrorCode.MANIFEST_UNKNOWN.with("unknown manifest " + DigestAlgorithm.clip(reference));
+    }
   }
 
   @PUT
   @Path("/{name: .+}/manifests/{reference}")
-  public Response put(@PathParam("name") String name, @PathParam("reference") String reference,
-      @QueryParam("tag") List<String> tagParams, @HeaderParam("Content-Type") String contentType,
-      InputStream body) throws IOException {
-    RepositoryName repo = RepositoryName.parse(name);
-    Reference ref = Reference.parse(reference);
+  public Response put(@Context RoutingContext ctx, @QueryParam("tag") List<String> tagParams,
+      @HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.MANIFEST);
+    RepositoryName repo = p.name();
+    Reference ref = Reference.parse(p.segment());
     List<Tag> tags = new ArrayList<>();
     for (String t : tagParams) {
       tags.add(new Tag(t));
@@ -86,9 +102,10 @@ public class ManifestResource {
 
   @DELETE
   @Path("/{name: .+}/manifests/{reference}")
-  public Response delete(@PathParam("name") String name, @PathParam("reference") String reference) {
-    RepositoryName repo = RepositoryName.parse(name);
-    Reference ref = Reference.parse(reference);
+  public Response delete(@Context RoutingContext ctx) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.MANIFEST);
+    RepositoryName repo = p.name();
+    Reference ref = known(p.segment());
     if (!config.delete().enabled()) {
       throw ErrorCode.UNSUPPORTED.with("deletes are disabled on this registry");
     }

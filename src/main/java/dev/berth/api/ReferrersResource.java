@@ -7,7 +7,8 @@ import dev.berth.registry.RepositoryName;
 import dev.berth.registry.MediaTypes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
@@ -27,10 +28,10 @@ public class ReferrersResource {
 
   @GET
   @Path("/{name: .+}/referrers/{digest}")
-  public Response list(@PathParam("name") String name, @PathParam("digest") String digest,
-      @QueryParam("artifactType") String artifactType) {
-    RepositoryName repo = RepositoryName.parse(name);
-    Digest d = Digest.parse(digest);
+  public Response list(@Context RoutingContext ctx, @QueryParam("artifactType") String artifactType) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.REFERRERS);
+    RepositoryName repo = p.name();
+    Digest d = Digest.parse(p.segment());
     Referrers r = referrers.list(repo, d, artifactType == null || artifactType.isEmpty() ? null : artifactType);
     Response.ResponseBuilder b = Response.ok(r.index()).type(MediaTypes.OCI_INDEX);
     if (r.filtered()) {

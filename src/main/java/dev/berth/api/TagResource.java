@@ -8,7 +8,8 @@ import dev.berth.registry.Page;
 import dev.berth.registry.RepositoryName;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
@@ -30,9 +31,10 @@ public class TagResource {
 
   @GET
   @Path("/{name: .+}/tags/list")
-  public Response list(@PathParam("name") String name, @QueryParam("n") String n, @QueryParam("last") String last) {
-    RepositoryName repo = RepositoryName.parse(name);
-    int size = Pagination.size(n, config.pagination().maxEntries(), -1);
+  public Response list(@Context RoutingContext ctx, @QueryParam("n") String n, @QueryParam("last") String last) {
+    RepositoryName repo = RegistryPath.of(ctx, RegistryPath.Kind.TAGS).name();
+    int max = config.pagination().maxEntries();
+    int size = Pagination.size(n, max, max);
     Page<String> page = manifests.tags(repo, last == null || last.isEmpty() ? null : last, size);
     ObjectNode body = Json.object().put("name", repo.value());
     page.items().forEach(body.putArray("tags")::add);

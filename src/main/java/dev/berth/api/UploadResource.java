@@ -1,16 +1,18 @@
 package dev.berth.api;
 
+import dev.berth.config.BerthConfig;
 import dev.berth.registry.BlobService;
 import dev.berth.registry.Digest;
 import dev.berth.registry.DigestAlgorithm;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.UploadService;
-import dev.berth.registry.UploadService.Upload;
+import dev.berth.registry.Upload;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
@@ -25,17 +27,19 @@ import jakarta.ws.rs.core.Response;
 public class UploadResource {
   private final UploadService uploads;
   private final BlobService blobs;
+  private final BerthConfig config;
 
-  public UploadResource(UploadService uploads, BlobService blobs) {
+  public UploadResource(UploadService uploads, BlobService blobs, BerthConfig config) {
     this.uploads = uploads;
     this.blobs = blobs;
+    this.config = config;
   }
 
   @POST
   @Path("/{name: .+}/blobs/uploads/")
-  public Response start(@PathParam("name") String name, @QueryParam("mount") String mount,
+  public Response start(@Context RoutingContext ctx, @QueryParam("mount") String mount,
       @QueryParam("from") String from, @QueryParam("digest-algorithm") String algorithm) {
-    RepositoryName repo = RepositoryName.parse(name);
+    RepositoryName repo = RegistryPath.of(ctx, RegistryPath.Kind.UPLOAD_START).name();
     if (mount != null && !mount.isEmpty()) {
       Digest d = Digest.parse(mount);
       if (from != null && !from.isEmpty() && blobs.mount(repo, d, RepositoryName.parse(from))) {
@@ -49,15 +53,16 @@ public class UploadResource {
 
   @GET
   @Path("/{name: .+}/blobs/uploads/{uuid}")
-  public Response status(@PathParam("name") String name, @PathParam("uuid") String uuid) {
-    Upload u = uploads.status(RepositoryName.parse(name), uuid);
-    return location(Response.noContent(), u).header("Range", u.range()).build();
+  public Response status(@Context RoutingContext ctx) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.UPLOAD);
+    return headers(Response.noContent(), uploads.status(p.name(), p.segment())).build();
   }
 
   @DELETE
   @Path("/{name: .+}/blobs/uploads/{uuid}")
-  public Response cancel(@PathParam("name") String name, @PathParam("uuid") String uuid) {
-    uploads.cancel(RepositoryName.parse(name), uuid);
+  public Response cancel(@Context RoutingContext ctx) {
+    RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.UPLOAD);
+    uploads.cancel(p.name(), p.segment());
     return Response.noContent().build();
   }
 
@@ -69,12 +74,13 @@ public class UploadResource {
         .build();
   }
 
-  private static Response session(Upload u) {
-    return location(Response.accepted(), u).header("Range", "0-0").header("Content-Length", 0).build();
+  private Response session(Upload u) {
+    return headers(Response.accepted(), u).header("Content-Length", 0)
+        .header("OCI-Chunk-Min-Length", config.uploads().chunkMinLength().asLongValue()).build();
   }
 
-  private static Response.ResponseBuilder location(Response.ResponseBuilder b, Upload u) {
-    return b.header("Location", "/v2/" + u.repository() + "/blobs/uploads/" + u.uuid())
-        .header("Docker-Upload-UUID", u.uuid());
+  private static Response.ResponseBuilder headers(Response.ResponseBuilder b, Upload u) {
+    Errors.uploadHeaders(u).forEach(b::header);
+    return b;
   }
 }

@@ -3,11 +3,9 @@ package dev.berth.api;
 import dev.berth.registry.ByteRange;
 import dev.berth.registry.Digest;
 import dev.berth.registry.ErrorCode;
-import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Upload;
 import dev.berth.registry.UploadService;
-import dev.berth.registry.UploadService.Upload;
-import dev.berth.storage.StorageException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,12 +14,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.jboss.logging.Logger;
 
 /**
  * The upload requests that carry layer bytes: {@code PATCH} and {@code PUT} on a session and the
@@ -33,10 +28,6 @@ import org.jboss.logging.Logger;
  */
 @Singleton
 public class UploadRoutes {
-  private static final Logger LOG = Logger.getLogger(UploadRoutes.class);
-  private static final String SESSION = "/v2/(.+)/blobs/uploads/([^/]+)";
-  private static final String START = "/v2/(.+)/blobs/uploads/?";
-
   private final UploadService uploads;
 
   public UploadRoutes(UploadService uploads) {
@@ -44,57 +35,59 @@ public class UploadRoutes {
   }
 
   void register(@Observes Router router) {
-    router.routeWithRegex(HttpMethod.PATCH, SESSION).order(-100).handler(this::patch);
-    router.routeWithRegex(HttpMethod.PUT, SESSION).order(-100).handler(this::put);
-    router.routeWithRegex(HttpMethod.POST, START).order(-100).handler(this::post);
+    router.route().order(-100).handler(this::route);
   }
 
-  private void patch(RoutingContext ctx) {
-    String name = ctx.pathParam("param0");
-    String uuid = ctx.pathParam("param1");
+  private void route(RoutingContext ctx) {
+    RegistryPath p = ctx.get(RegistryPath.KEY);
+    HttpMethod m = ctx.request().method();
+    if (p != null && p.kind() == RegistryPath.Kind.UPLOAD && m == HttpMethod.PATCH) {
+      patch(ctx, p);
+    } else if (p != null && p.kind() == RegistryPath.Kind.UPLOAD && m == HttpMethod.PUT) {
+      put(ctx, p);
+    } else if (p != null && p.kind() == RegistryPath.Kind.UPLOAD_START && m == HttpMethod.POST && monolithic(ctx)) {
+      post(ctx, p);
+    } else {
+      ctx.next();
+    }
+  }
+
+  private void patch(RoutingContext ctx, RegistryPath p) {
     MultiMap h = ctx.request().headers();
     RequestBodyStream body = body(ctx);
     run(ctx, body, () -> {
-      Upload u = uploads.append(RepositoryName.parse(name), uuid, chunk(h.get("Content-Range")), length(h.get("Content-Length")), body);
-      return response(202, Map.of(
-          "Location", "/v2/" + u.repository() + "/blobs/uploads/" + u.uuid(),
-          "Docker-Upload-UUID", u.uuid(),
-          "Range", u.range()));
+      Upload u = uploads.append(p.name(), p.segment(), chunk(h.get("Content-Range")), length(h.get("Content-Length")), body);
+      return new Answer(202, Errors.uploadHeaders(u));
     });
   }
 
-  private void put(RoutingContext ctx) {
-    String name = ctx.pathParam("param0");
-    String uuid = ctx.pathParam("param1");
+  private void put(RoutingContext ctx, RegistryPath p) {
     String digest = ctx.request().getParam("digest");
     MultiMap h = ctx.request().headers();
     RequestBodyStream body = body(ctx);
     run(ctx, body, () -> {
-      RepositoryName repo = RepositoryName.parse(name);
       if (digest == null || digest.isEmpty()) {
         throw ErrorCode.DIGEST_INVALID.with("the digest query parameter is required");
       }
       Digest d = Digest.parse(digest);
-      uploads.finish(repo, uuid, d, chunk(h.get("Content-Range")), length(h.get("Content-Length")), body);
-      return created(repo, d);
+      uploads.finish(p.name(), p.segment(), d, chunk(h.get("Content-Range")), length(h.get("Content-Length")), body);
+      return created(p.name(), d);
     });
   }
 
-  /** Monolithic uploads only; starting a session or mounting goes on to {@link UploadResource}. */
-  private void post(RoutingContext ctx) {
-    String digest = ctx.request().getParam("digest");
+  /** A POST with {@code ?digest=} and no mount carries the whole blob; the others start sessions. */
+  private static boolean monolithic(RoutingContext ctx) {
     String mount = ctx.request().getParam("mount");
-    if (digest == null || (mount != null && !mount.isEmpty())) {
-      ctx.next();
-      return;
-    }
-    String name = ctx.pathParam("param0");
+    return ctx.request().getParam("digest") != null && (mount == null || mount.isEmpty());
+  }
+
+  private void post(RoutingContext ctx, RegistryPath p) {
+    String digest = ctx.request().getParam("digest");
     RequestBodyStream body = body(ctx);
     run(ctx, body, () -> {
-      RepositoryName repo = RepositoryName.parse(name);
       Digest d = Digest.parse(digest);
-      uploads.putMonolithic(repo, d, body);
-      return created(repo, d);
+      uploads.putMonolithic(p.name(), d, body);
+      return created(p.name(), d);
     });
   }
 
@@ -109,10 +102,6 @@ public class UploadRoutes {
   /** What to answer: a status and headers (upload responses have no body). */
   private record Answer(int status, Map<String, String> headers) {}
 
-  private static Answer response(int status, Map<String, String> headers) {
-    return new Answer(status, headers);
-  }
-
   private static Answer created(RepositoryName repo, Digest d) {
     return new Answer(201, Map.of("Location", "/v2/" + repo + "/blobs/" + d, "Docker-Content-Digest", d.toString()));
   }
@@ -124,43 +113,18 @@ public class UploadRoutes {
       if (res.ended() || res.closed()) {
         return;
       }
-      res.putHeader(ApiHeaders.API_VERSION, "registry/2.0");
       if (ar.succeeded()) {
         ar.result().headers().forEach(res::putHeader);
         res.setStatusCode(ar.result().status()).putHeader("Content-Length", "0").end();
         return;
       }
-      fail(ctx, body, ar.cause());
+      if (!body.ended() && ctx.request().version() != HttpVersion.HTTP_2) {
+        // The client is still sending a body we won't read: end the connection with the answer.
+        // Not on HTTP/2 (h2c), which forbids the header: ending the response ends just the stream.
+        res.putHeader("Connection", "close");
+      }
+      RequestGate.send(ctx, Errors.of(ar.cause()));
     });
-  }
-
-  private static void fail(RoutingContext ctx, RequestBodyStream body, Throwable t) {
-    int status;
-    byte[] error;
-    HttpServerResponse res = ctx.response();
-    if (t instanceof RegistryException e) {
-      status = e.status();
-      error = OciErrors.body(e.code(), e.detail());
-      e.headers().forEach(res::putHeader);
-    } else if (t instanceof StorageException e) {
-      LOG.errorf("storage failure: %s", e.getMessage());
-      status = 503;
-      error = OciErrors.body(ErrorCode.UNAVAILABLE, "storage is unavailable");
-    } else if (t instanceof IOException || t instanceof UncheckedIOException) {
-      LOG.debugf("upload body failed: %s", t.getMessage());
-      status = 400;
-      error = OciErrors.body(ErrorCode.BLOB_UPLOAD_INVALID, "the request body could not be read");
-    } else {
-      LOG.error("unexpected failure", t);
-      status = 500;
-      error = OciErrors.body(ErrorCode.UNKNOWN, "internal error");
-    }
-    if (!body.ended() && ctx.request().version() != HttpVersion.HTTP_2) {
-      // The client is still sending a body we won't read: end the connection with the answer.
-      // Not on HTTP/2 (h2c), which forbids the header: ending the response ends just the stream.
-      res.putHeader("Connection", "close");
-    }
-    res.setStatusCode(status).putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(error));
   }
 
   private static Optional<ByteRange> chunk(String contentRange) {

@@ -171,6 +171,13 @@ public interface BerthConfig {
     @WithDefault("PT24H")
     Duration purgeInterval();
 
+    /**
+     * The chunk size clients are asked to send at least ({@code OCI-Chunk-Min-Length} on a new
+     * upload); smaller chunks are still taken.
+     */
+    @WithDefault("4M")
+    MemorySize chunkMinLength();
+
     /** How long after start abandoned uploads are first looked for. */
     @WithDefault("PT5M")
     Duration purgeFirstRun();

@@ -79,7 +79,7 @@ public class BlobService {
    * Makes a verified upload the blob with this digest and links it into the repository. When the
    * blob is already stored (a base layer pushed before), the upload's bytes are dropped instead.
    */
-  void adopt(RepositoryName repo, Digest digest, String uploadKey) {
+  void adopt(RepositoryName repo, Digest digest, String uploadKey, long size) {
     String target = StorageLayout.blobData(digest);
     if (storage.stat(target).isPresent()) {
       storage.delete(uploadKey, Precondition.NONE);

@@ -14,7 +14,7 @@ public record ByteRange(long first, long last) {
 
   public ByteRange {
     if (first < 0 || last < first) {
-      throw ErrorCode.BLOB_UPLOAD_INVALID.with("invalid range " + first + "-" + last, 416);
+      throw new ChunkRejectedException("invalid range " + first + "-" + last);
     }
   }
 
@@ -27,7 +27,7 @@ public record ByteRange(long first, long last) {
    * header is absent or is not a single byte range (the whole blob is then served, as RFC 9110
    * allows).
    *
-   * @throws RegistryException SIZE_INVALID (416) when the range can't be satisfied
+   * @throws RangeNotSatisfiableException when the range can't be satisfied
    */
   public static Optional<ByteRange> ofHttpRange(String header, long size) {
     if (header == null) {
@@ -57,24 +57,24 @@ public record ByteRange(long first, long last) {
   }
 
   private static RegistryException unsatisfiable(long size) {
-    return ErrorCode.SIZE_INVALID.with("requested range not satisfiable for " + size + " bytes", 416);
+    return new RangeNotSatisfiableException(size);
   }
 
   /**
    * Parses an upload chunk's {@code Content-Range} ({@code a-b}, also {@code bytes a-b} or
    * {@code bytes=a-b/total} as some clients send).
    *
-   * @throws RegistryException BLOB_UPLOAD_INVALID (416) when it is malformed
+   * @throws ChunkRejectedException when it is malformed
    */
   public static ByteRange ofChunk(String header) {
     Matcher m = CHUNK_RANGE.matcher(header.trim());
     if (!m.matches()) {
-      throw ErrorCode.BLOB_UPLOAD_INVALID.with("invalid Content-Range: " + DigestAlgorithm.clip(header), 416);
+      throw new ChunkRejectedException("invalid Content-Range: " + DigestAlgorithm.clip(header));
     }
     try {
       return new ByteRange(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
     } catch (NumberFormatException e) {
-      throw ErrorCode.BLOB_UPLOAD_INVALID.with("invalid Content-Range: " + DigestAlgorithm.clip(header), 416);
+      throw new ChunkRejectedException("invalid Content-Range: " + DigestAlgorithm.clip(header));
     }
   }
 

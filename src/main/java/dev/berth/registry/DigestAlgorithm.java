@@ -54,10 +54,10 @@ public enum DigestAlgorithm {
         return a;
       }
     }
-    throw ErrorCode.DIGEST_INVALID.with("unsupported digest algorithm: " + clip(id.toLowerCase(Locale.ROOT)));
+    throw ErrorCode.DIGEST_INVALID.with("unsupported digest algorithm: " + clip(String.valueOf(id).toLowerCase(Locale.ROOT)));
   }
 
-  static String clip(String s) {
+  public static String clip(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 }

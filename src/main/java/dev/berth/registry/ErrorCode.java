@@ -51,8 +51,4 @@ public enum ErrorCode {
   public RegistryException with(String detail) {
     return new RegistryException(this, detail);
   }
-
-  public RegistryException with(String detail, int status) {
-    return new RegistryException(this, detail, status);
-  }
 }

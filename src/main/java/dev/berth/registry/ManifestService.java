@@ -84,7 +84,7 @@ public class ManifestService {
     }
     for (Descriptor c : m.children()) {
       if (storage.stat(StorageLayout.manifestLink(repo, c.digest())).isEmpty()) {
-        throw ErrorCode.MANIFEST_UNKNOWN.with("manifest unknown to repository: " + c.digest(), 400);
+        throw ErrorCode.MANIFEST_BLOB_UNKNOWN.with("manifest unknown to repository: " + c.digest());
       }
     }
     blobs.putSmall(digest, body);

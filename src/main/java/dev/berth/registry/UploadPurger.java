@@ -1,17 +1,15 @@
 package dev.berth.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.config.BerthConfig;
+import dev.berth.registry.UploadSessions.Session;
 import dev.berth.storage.ObjectInfo;
-import dev.berth.storage.SmallObject;
+import dev.berth.storage.Precondition;
 import dev.berth.storage.StorageDriver;
 import dev.berth.storage.StorageException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -21,24 +19,22 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletes upload sessions that saw no activity for {@code berth.uploads.purge-after}: clients
- * abandon uploads, and their bytes would otherwise stay forever. Every replica may run it; deleting
- * an already deleted session is harmless.
+ * abandon uploads, and their bytes would otherwise stay forever. Every replica may run it: a
+ * session is deleted with a write conditional on the state it judged idle, so a session that
+ * became active meanwhile (its request touches the state while bytes arrive) is kept.
  */
 @Singleton
 public class UploadPurger {
   private static final Logger LOG = Logger.getLogger(UploadPurger.class);
-  private static final Duration FIRST_RUN = Duration.ofMinutes(5);
   private final StorageDriver storage;
+  private final UploadSessions sessions;
   private final BerthConfig.Uploads config;
   private ScheduledExecutorService timer;
 
-  public UploadPurger(StorageDriver storage, BerthConfig config) {
-    this(storage, config.uploads());
-  }
-
-  UploadPurger(StorageDriver storage, BerthConfig.Uploads config) {
+  public UploadPurger(StorageDriver storage, UploadSessions sessions, BerthConfig config) {
     this.storage = storage;
-    this.config = config;
+    this.sessions = sessions;
+    this.config = config.uploads();
   }
 
   void start(@Observes StartupEvent event) {
@@ -50,7 +46,8 @@ public class UploadPurger {
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleWithFixedDelay(this::purgeQuietly, FIRST_RUN.toSeconds(), config.purgeInterval().toSeconds(), TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(this::purgeQuietly, config.purgeFirstRun().toMillis(), config.purgeInterval().toMillis(), TimeUnit.MILLISECONDS);
+    LOG.debugf("purging uploads idle for %s every %s, first in %s", config.purgeAfter(), config.purgeInterval(), config.purgeFirstRun());
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -67,6 +64,8 @@ public class UploadPurger {
       }
     } catch (StorageException e) {
       LOG.warnf("purging abandoned uploads failed: %s", e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("purging abandoned uploads failed", e); // a bug: keep the timer alive
     }
   }
 
@@ -77,32 +76,28 @@ public class UploadPurger {
       if (uuid.endsWith("/")) {
         continue; // not a session
       }
-      Optional<Instant> last = lastActivity(uuid);
-      if (last.isPresent() && last.get().isBefore(cutoff)) {
-        UploadService.delete(storage, uuid);
+      Optional<Session> s;
+      try {
+        s = sessions.read(uuid);
+      } catch (StorageException e) {
+        purged += purgeUnreadable(uuid, cutoff) ? 1 : 0;
+        continue;
+      }
+      if (s.isPresent() && s.get().lastActivity().isBefore(cutoff) && sessions.deleteIdle(s.get())) {
         purged++;
       }
     }
     return purged;
   }
 
-  /** The later of the session's start and its data's last write; empty when neither exists. */
-  private Optional<Instant> lastActivity(String uuid) {
-    Optional<Instant> written = storage.stat(StorageLayout.uploadData(uuid)).map(ObjectInfo::modified);
-    Optional<Instant> started = storage.getSmall(StorageLayout.uploadState(uuid)).map(UploadPurger::startedAt);
-    if (written.isPresent() && started.isPresent()) {
-      return Optional.of(written.get().isAfter(started.get()) ? written.get() : started.get());
+  /** A state that can't be parsed is judged by when it was written. */
+  private boolean purgeUnreadable(String uuid, Instant cutoff) {
+    Optional<Instant> written = storage.stat(StorageLayout.uploadState(uuid)).map(ObjectInfo::modified);
+    if (written.isEmpty() || !written.get().isBefore(cutoff)) {
+      return false;
     }
-    return written.isPresent() ? written : started;
-  }
-
-  private static Instant startedAt(SmallObject state) {
-    try {
-      JsonNode n = Json.parse(state.data());
-      String at = Json.text(n, "startedAt");
-      return at == null ? Instant.EPOCH : Instant.parse(at);
-    } catch (IOException | RuntimeException e) {
-      return Instant.EPOCH; // unreadable state: treat as old
-    }
+    LOG.warnf("deleting unreadable upload state %s", uuid);
+    storage.delete(StorageLayout.uploadData(uuid), Precondition.NONE);
+    return storage.delete(StorageLayout.uploadState(uuid), Precondition.NONE);
   }
 }

@@ -324,21 +324,21 @@ class ManifestApiTest {
   }
 
   @Test
-  void putIndexWithMissingChild_400ManifestUnknown() {
+  void putIndexWithMissingChild_400ManifestBlobUnknown() {
     String repo = repo("manifest");
     Pushed present = pushImage(repo, null);
     Pushed absent = new Pushed(OCI_MANIFEST, sha256(randomBytes(30)), new byte[30]);
     Response r = putManifest(repo, "idx", OCI_INDEX, bytes(index(OCI_INDEX, present, absent)));
-    assertError(r, 400, "MANIFEST_UNKNOWN");
+    assertError(r, 400, "MANIFEST_BLOB_UNKNOWN");
     api().get(manifest(repo, "idx")).then().statusCode(404);
   }
 
   @Test
-  void putIndexWithChildOnlyInAnotherRepository_400ManifestUnknown() {
+  void putIndexWithChildOnlyInAnotherRepository_400ManifestBlobUnknown() {
     String repo = repo("manifest");
     pushBlob(repo, randomBytes(3));
     Pushed elsewhere = pushImage(repo("manifest"), "x");
-    assertError(putManifest(repo, "idx", OCI_INDEX, bytes(index(OCI_INDEX, elsewhere))), 400, "MANIFEST_UNKNOWN");
+    assertError(putManifest(repo, "idx", OCI_INDEX, bytes(index(OCI_INDEX, elsewhere))), 400, "MANIFEST_BLOB_UNKNOWN");
   }
 
   @Test

@@ -57,8 +57,8 @@ class ByteRangeTest {
       "bytes=9999999999999999999-, 10",
   })
   void ofHttpRange_unsatisfiable_is416(String header, long size) {
-    RegistryException e = assertThrows(RegistryException.class, () -> ByteRange.ofHttpRange(header, size));
-    assertEquals(416, e.status());
+    RangeNotSatisfiableException e = assertThrows(RangeNotSatisfiableException.class, () -> ByteRange.ofHttpRange(header, size));
+    assertEquals(size, e.size());
     assertEquals(ErrorCode.SIZE_INVALID, e.code());
   }
 
@@ -84,8 +84,8 @@ class ByteRangeTest {
 
   @Test
   void constructor_rejectsNegativeOrReversedRanges() {
-    assertEquals(416, assertThrows(RegistryException.class, () -> new ByteRange(-1, 3)).status());
-    assertEquals(416, assertThrows(RegistryException.class, () -> new ByteRange(4, 3)).status());
+    assertThrows(ChunkRejectedException.class, () -> new ByteRange(-1, 3));
+    assertThrows(ChunkRejectedException.class, () -> new ByteRange(4, 3));
   }
 
   // --- upload chunk Content-Range ---
@@ -110,9 +110,9 @@ class ByteRangeTest {
   @ValueSource(strings = {"", "abc", "5-", "-5", "5", "bytes", "a-b", "5-4", "0-9/", "0-9/x", "bytes: 0-9", "0 - 9",
       "9999999999999999999-9999999999999999999"})
   void ofChunk_malformed_isBlobUploadInvalid416(String header) {
-    RegistryException e = assertThrows(RegistryException.class, () -> ByteRange.ofChunk(header));
+    ChunkRejectedException e = assertThrows(ChunkRejectedException.class, () -> ByteRange.ofChunk(header));
     assertEquals(ErrorCode.BLOB_UPLOAD_INVALID, e.code());
-    assertEquals(416, e.status());
+    assertTrue(e.upload().isEmpty());
     assertTrue(e.detail() != null && !e.detail().isEmpty());
   }
 }

@@ -134,7 +134,7 @@ class DigestTest {
   void algorithmOf_unknown_isDigestInvalid() {
     RegistryException e = assertThrows(RegistryException.class, () -> DigestAlgorithm.of("md5"));
     assertEquals(ErrorCode.DIGEST_INVALID, e.code());
-    assertEquals(400, e.status());
+    assertEquals(400, e.code().status());
   }
 
   @Test
@@ -148,6 +148,6 @@ class DigestTest {
   private static void assertInvalid(String text) {
     RegistryException e = assertThrows(RegistryException.class, () -> Digest.parse(text), String.valueOf(text));
     assertEquals(ErrorCode.DIGEST_INVALID, e.code(), String.valueOf(text));
-    assertEquals(400, e.status());
+    assertEquals(400, e.code().status());
   }
 }

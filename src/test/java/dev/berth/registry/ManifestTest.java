@@ -53,7 +53,7 @@ class ManifestTest {
   private static void assertInvalid(String json, String contentType) {
     RegistryException e = assertThrows(RegistryException.class, () -> parse(json, contentType));
     assertEquals(ErrorCode.MANIFEST_INVALID, e.code(), e.detail());
-    assertEquals(400, e.status());
+    assertEquals(400, e.code().status());
   }
 
   // --- media type ---

@@ -49,6 +49,6 @@ class RepositoryNameTest {
   private static void assertInvalid(String name) {
     RegistryException e = assertThrows(RegistryException.class, () -> RepositoryName.parse(name), String.valueOf(name));
     assertEquals(ErrorCode.NAME_INVALID, e.code());
-    assertEquals(400, e.status());
+    assertEquals(400, e.code().status());
   }
 }

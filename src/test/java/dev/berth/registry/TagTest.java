@@ -48,6 +48,6 @@ class TagTest {
     assertFalse(Tag.isValid(tag));
     RegistryException e = assertThrows(RegistryException.class, () -> new Tag(tag), String.valueOf(tag));
     assertEquals(ErrorCode.TAG_INVALID, e.code());
-    assertEquals(400, e.status());
+    assertEquals(400, e.code().status());
   }
 }
