@@ -31,12 +31,48 @@ public record Descriptor(String mediaType, Digest digest, long size, String arti
     } catch (RegistryException e) {
       throw ErrorCode.MANIFEST_INVALID.with(where + ": " + e.detail());
     }
-    JsonNode annotations = node.get("annotations");
+    JsonNode annotations = annotations(node, where + ".annotations");
     // Foreign (non-distributable) layers live elsewhere: the registry need not hold them.
     boolean foreign = (node.has("urls") && node.get("urls").isArray() && node.get("urls").size() > 0)
         || mediaType.contains(".foreign.") || mediaType.contains(".nondistributable.");
-    return new Descriptor(mediaType, d, size.asLong(), Json.text(node, "artifactType"),
-        annotations != null && annotations.isObject() ? annotations : null, foreign);
+    return new Descriptor(mediaType, d, size.asLong(), optionalText(node, "artifactType", where + "."), annotations, foreign);
+  }
+
+  /**
+   * An optional string field.
+   *
+   * @throws RegistryException MANIFEST_INVALID when it is there but not a string
+   */
+  static String optionalText(JsonNode node, String field, String where) {
+    JsonNode v = node.get(field);
+    if (v != null && !v.isTextual()) {
+      throw ErrorCode.MANIFEST_INVALID.with(where + field + " must be a string");
+    }
+    return v == null ? null : v.asText();
+  }
+
+  /**
+   * The {@code annotations} of a manifest or descriptor: absent, or a map of strings to strings
+   * (image spec), which is what every reader of the manifest expects.
+   *
+   * @throws RegistryException MANIFEST_INVALID for anything else
+   */
+  static JsonNode annotations(JsonNode node, String where) {
+    JsonNode a = node.get("annotations");
+    if (a == null || a.isNull()) {
+      return null;
+    }
+    if (!a.isObject()) {
+      throw ErrorCode.MANIFEST_INVALID.with(where + " must be an object of strings");
+    }
+    var fields = a.fields();
+    while (fields.hasNext()) {
+      var f = fields.next();
+      if (!f.getValue().isTextual()) {
+        throw ErrorCode.MANIFEST_INVALID.with(where + "." + DigestAlgorithm.clip(f.getKey()) + " must be a string");
+      }
+    }
+    return a;
   }
 
   public ObjectNode toJson() {

@@ -22,9 +22,9 @@ public record Manifest(String mediaType, List<Descriptor> blobs, List<Descriptor
   public static Manifest parse(byte[] body, String contentType) {
     JsonNode root;
     try {
-      root = Json.parse(body);
+      root = Json.parseStrict(body);
     } catch (IOException e) {
-      throw ErrorCode.MANIFEST_INVALID.with("manifest is not valid JSON");
+      throw ErrorCode.MANIFEST_INVALID.with("manifest is not one valid JSON object (trailing bytes or a duplicate key?)");
     }
     if (root == null || !root.isObject()) {
       throw ErrorCode.MANIFEST_INVALID.with("manifest is not a JSON object");
@@ -33,7 +33,7 @@ public record Manifest(String mediaType, List<Descriptor> blobs, List<Descriptor
     if (schema == null || !schema.isInt() || schema.asInt() != 2) {
       throw ErrorCode.MANIFEST_INVALID.with("unsupported schemaVersion (only 2 is accepted)");
     }
-    String declared = Json.text(root, "mediaType");
+    String declared = Descriptor.optionalText(root, "mediaType", "");
     String header = MediaTypes.base(contentType);
     String mediaType = mediaTypeOf(root, declared, header);
 
@@ -63,13 +63,11 @@ public record Manifest(String mediaType, List<Descriptor> blobs, List<Descriptor
     }
     Optional<Descriptor> subject = root.has("subject")
         ? Optional.of(Descriptor.parse(root.get("subject"), "subject")) : Optional.empty();
-    String artifactType = Json.text(root, "artifactType");
+    String artifactType = Descriptor.optionalText(root, "artifactType", "");
     if (artifactType == null && !index) {
       artifactType = blobs.get(0).mediaType(); // the spec's fallback: the config's media type
     }
-    JsonNode annotations = root.get("annotations");
-    return new Manifest(mediaType, blobs, children, subject, artifactType,
-        annotations != null && annotations.isObject() ? annotations : null);
+    return new Manifest(mediaType, blobs, children, subject, artifactType, Descriptor.annotations(root, "annotations"));
   }
 
   private static String mediaTypeOf(JsonNode root, String declared, String header) {

@@ -283,11 +283,14 @@ class ManifestTest {
   }
 
   @Test
-  void annotations_keptWhenAnObject() {
+  void annotations_keptWhenAnObjectOfStrings_elseInvalid() {
     Manifest m = parse(image(OCI_MANIFEST, "\"annotations\":{\"org.example.key\":\"value\"}"), null);
     assertEquals("value", m.annotations().get("org.example.key").asText());
     assertNull(parse(image(OCI_MANIFEST, null), null).annotations());
-    assertNull(parse(image(OCI_MANIFEST, "\"annotations\":[1]"), null).annotations());
+    for (String bad : new String[] {"[1]", "{\"k\":1}", "\"s\"", "{\"k\":{}}"}) {
+      RegistryException e = assertThrows(RegistryException.class, () -> parse(image(OCI_MANIFEST, "\"annotations\":" + bad), null));
+      assertEquals(ErrorCode.MANIFEST_INVALID, e.code(), bad);
+    }
   }
 
   @Test
