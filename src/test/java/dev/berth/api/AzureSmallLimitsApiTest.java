@@ -1,0 +1,17 @@
+package dev.berth.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+
+/** {@link SmallLimitsApiTest} with Berth storing on Azure (Azurite). */
+@QuarkusTest
+@TestProfile(AzureSmallLimitsApiTest.Limits.class)
+class AzureSmallLimitsApiTest extends SmallLimitsApiTest {
+  public static class Limits extends SmallLimits {
+    @Override
+    protected Map<String, String> storage() {
+      return new AzureStorageProfile().getConfigOverrides();
+    }
+  }
+}
