@@ -1,0 +1,9 @@
+package dev.berth.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link ManifestPushErrorsApiTest} with Berth storing on Azure storage (Azurite). */
+@QuarkusTest
+@TestProfile(AzureStorageProfile.class)
+class AzureManifestPushErrorsApiTest extends ManifestPushErrorsApiTest {}
