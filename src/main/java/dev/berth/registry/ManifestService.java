@@ -68,7 +68,7 @@ public class ManifestService {
    * @param extraTags tags from {@code ?tag=} parameters
    * @throws RegistryException DIGEST_INVALID when the body does not match a digest reference;
    *     MANIFEST_INVALID; MANIFEST_BLOB_UNKNOWN when a config or layer is not in the repository;
-   *     MANIFEST_UNKNOWN when an index names a manifest the repository does not have
+   *     also when an index names a manifest the repository does not have
    */
   public PushResult put(RepositoryName repo, Reference ref, String contentType, byte[] body, List<Tag> extraTags) {
     DigestAlgorithm algorithm = ref instanceof Reference.ByDigest d ? d.digest().algorithm() : DigestAlgorithm.SHA256;
