@@ -20,16 +20,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RegistryProcess implements AutoCloseable {
   private final Path dataDir;
+  private final boolean ownsDataDir;
   private final Path log;
   private final int port;
   private final Process process;
 
-  private RegistryProcess(Path dataDir, Path log, int port, Process process) {
+  private RegistryProcess(Path dataDir, boolean ownsDataDir, Path log, int port, Process process) {
     this.dataDir = dataDir;
+    this.ownsDataDir = ownsDataDir;
     this.log = log;
     this.port = port;
     this.process = process;
   }
+
+  /** What {@link #awaitReady} waits for after a start. */
+  public enum Ready {
+    /** {@code GET /v2/} answers 200: the registry serves requests. */
+    V2,
+    /** {@code GET /q/health/live} answers 200: the process is up, storage may not be. */
+    LIVE
+  }
+
+  /** How a process that was expected to refuse to start ended. */
+  public record Exit(int code, String log) {}
 
   /** Options for a start; defaults: filesystem storage in a fresh temp directory, JVM -Xmx256m. */
   public static final class Options {
@@ -37,6 +50,7 @@ public final class RegistryProcess implements AutoCloseable {
     final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx256m"));
     Path dataDir;
     int port;
+    Ready ready = Ready.V2;
 
     public Options env(String name, String value) {
       env.put(name, value);
@@ -59,6 +73,12 @@ public final class RegistryProcess implements AutoCloseable {
       return this;
     }
 
+    /** Waits for this instead of {@code GET /v2/} = 200 after the start. */
+    public Options ready(Ready ready) {
+      this.ready = ready;
+      return this;
+    }
+
     /** Listens on this port instead of a free one. */
     public Options port(int port) {
       this.port = port;
@@ -78,6 +98,28 @@ public final class RegistryProcess implements AutoCloseable {
     int port = o.port > 0 ? o.port : freePort();
     Path data = o.dataDir != null ? o.dataDir : Files.createTempDirectory("berth-it-data");
     Path log = Files.createTempFile("berth-it-", ".log");
+    RegistryProcess r = new RegistryProcess(data, o.dataDir == null, log, port, builder(o, port, data, log).start());
+    r.awaitReady(o.ready, Duration.ofSeconds(60));
+    return r;
+  }
+
+  /**
+   * Starts a registry that is expected to refuse to start, and waits for it to exit: its exit
+   * code and everything it logged. Fails when it is still running after {@code timeout}.
+   */
+  public static Exit runToExit(Options o, Duration timeout) throws IOException, InterruptedException {
+    int port = o.port > 0 ? o.port : freePort();
+    Path data = o.dataDir != null ? o.dataDir : Files.createTempDirectory("berth-it-data");
+    Path log = Files.createTempFile("berth-it-", ".log");
+    try (RegistryProcess r = new RegistryProcess(data, o.dataDir == null, log, port, builder(o, port, data, log).start())) {
+      if (!r.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("registry still running after " + timeout + ":\n" + r.log());
+      }
+      return new Exit(r.process.exitValue(), r.log());
+    }
+  }
+
+  private static ProcessBuilder builder(Options o, int port, Path data, Path log) {
     List<String> cmd = new ArrayList<>();
     String nativeImage = System.getProperty("native.image.path");
     if (nativeImage != null && !nativeImage.isBlank() && !nativeImage.contains("${") && Files.isExecutable(Path.of(nativeImage))) {
@@ -102,9 +144,7 @@ public final class RegistryProcess implements AutoCloseable {
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
     env.put("BERTH_STORAGE_FILESYSTEM_ROOT", data.toString());
     env.putAll(o.env);
-    RegistryProcess r = new RegistryProcess(data, log, port, pb.start());
-    r.awaitReady(Duration.ofSeconds(60));
-    return r;
+    return pb;
   }
 
   static Path jar() {
@@ -122,8 +162,9 @@ public final class RegistryProcess implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-    if (!awaitV2(process, port, timeout, log)) {
+  private void awaitReady(Ready ready, Duration timeout) throws IOException, InterruptedException {
+    String path = ready == Ready.V2 ? "/v2/" : "/q/health/live";
+    if (!await200(process, port, path, timeout, log)) {
       close();
       throw new IllegalStateException("registry did not become ready in " + timeout + ":\n" + log());
     }
@@ -135,13 +176,18 @@ public final class RegistryProcess implements AutoCloseable {
    */
   static boolean awaitV2(Process process, int port, Duration timeout, Path log)
       throws IOException, InterruptedException {
+    return await200(process, port, "/v2/", timeout, log);
+  }
+
+  private static boolean await200(Process process, int port, String path, Duration timeout, Path log)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v2/").toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
         c.setConnectTimeout(500);
         c.setReadTimeout(2000);
         if (c.getResponseCode() == 200) {
@@ -201,10 +247,22 @@ public final class RegistryProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Stops the process, then deletes the log and the data directory this class created (one given
+   * with {@link Options#dataDir} belongs to the test and stays).
+   */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       stop();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      // best effort: the log is in /tmp
+    }
+    if (ownsDataDir) {
+      TempDirs.delete(dataDir);
     }
   }
 }
