@@ -103,6 +103,17 @@ public interface StorageDriver {
   }
 
   /**
+   * Makes the storage usable: creates the root directory or the container when that is allowed
+   * and they are missing. Creating a driver does no I/O, so a registry whose storage is down still
+   * starts (and reports it through its probes); this is called until it succeeds. Idempotent and
+   * safe to call from several threads and processes at once.
+   *
+   * @throws StorageException when storage can't be reached or set up; {@link
+   *     StorageException#reason} says why in one line
+   */
+  default void prepare() {}
+
+  /**
    * Checks that the storage can be reached with the configured credentials.
    *
    * @throws StorageException when it can't; the message must not carry a secret
