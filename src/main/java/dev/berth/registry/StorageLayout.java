@@ -5,15 +5,16 @@ package dev.berth.registry;
  *
  * <pre>
  * &lt;root&gt;/
- * ├── blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data        the bytes of every blob and manifest, stored once
- * ├── repositories/&lt;name&gt;/                   a repository; '/' in its name is written ','
- * │   ├── _layers/&lt;alg&gt;/&lt;hex&gt;                blob linked into the repository (pushed or mounted)
- * │   ├── _manifests/&lt;alg&gt;/&lt;hex&gt;             manifest in the repository; holds its media type
- * │   ├── _tags/&lt;tag&gt;                        tag; holds the digest it points at
- * │   └── _referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;-&lt;hex&gt;   manifest whose subject is &lt;alg&gt;:&lt;hex&gt;; holds its descriptor
- * ├── _uploads/&lt;uuid&gt;                        an upload session: repository, digest algorithm, start (JSON)
- * └── _data/&lt;uuid&gt;                           the bytes an upload received; renamed into blobs/ when it
- *                                            finishes (on Azure, which can't rename, they stay here)
+ * ├── blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data          the bytes of every blob and manifest, stored once
+ * ├── repositories/&lt;name&gt;/                      a repository; '/' in its name is written ','
+ * │   ├── _layers/&lt;alg&gt;/&lt;hex&gt;                   blob linked into the repository (pushed or mounted)
+ * │   ├── _manifests/&lt;alg&gt;/&lt;hex&gt;                manifest in the repository; holds its media type
+ * │   ├── _tags/&lt;tag&gt;                           tag; holds the digest it points at
+ * │   └── _referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;-&lt;hex&gt;    manifest whose subject is &lt;alg&gt;:&lt;hex&gt;; its descriptor
+ * ├── _uploads/&lt;uuid&gt;                           an upload session (JSON): repository, digest
+ * │                                             algorithm, start, last activity, finishing claim
+ * └── _data/&lt;uuid&gt;                              the bytes an upload received; renamed into blobs/
+ *                                               when it finishes (Azure can't rename: they stay)
  * </pre>
  *
  * <p>Repository names are flattened (',' cannot occur in a name) so that listing
