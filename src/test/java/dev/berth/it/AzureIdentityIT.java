@@ -120,6 +120,7 @@ class AzureIdentityIT {
       }
     } finally {
       identity.stop(0);
+      TempDirs.delete(dir);
     }
   }
 

@@ -160,6 +160,7 @@ public final class Azurite implements AutoCloseable {
     try (Stream<Path> s = Files.walk(location)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+    Files.deleteIfExists(log);
   }
 
   private void closeQuietly() {
