@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Every configuration mistake Berth can see before it starts, one line each: unknown
@@ -60,12 +61,20 @@ final class ConfigProblems {
     BerthProperties.ALL.keySet().forEach(p -> known.add(BerthProperties.envName(p)));
     List<String> out = new ArrayList<>();
     for (String v : new TreeSet<>(envNames)) {
-      if (v.startsWith("BERTH_") && !known.contains(v)) {
+      if (v.startsWith("BERTH_") && !known.contains(v) && !SERVICE_LINK.matcher(v).matches()) {
         out.add(v + " is not a Berth environment variable" + hint(Suggestions.closest(v, known, '_')));
       }
     }
     return out;
   }
+
+  /**
+   * What Kubernetes adds for a Service named {@code berth} (or {@code berth-...}) unless the pod
+   * sets {@code enableServiceLinks: false}: {@code BERTH_SERVICE_HOST}, {@code BERTH_PORT},
+   * {@code BERTH_PORT_5000_TCP_ADDR}, ... They are not a user's mistake, so they don't stop a start.
+   */
+  private static final Pattern SERVICE_LINK = Pattern.compile(
+      "BERTH(_[A-Z0-9_]+)?_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)");
 
   private static String hint(List<String> suggestions) {
     return suggestions.isEmpty() ? " (README's configuration table lists them all)"

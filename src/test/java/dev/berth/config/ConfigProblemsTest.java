@@ -50,6 +50,13 @@ class ConfigProblemsTest {
   }
 
   @Test
+  void kubernetesServiceLinks_areNotJudged() {
+    assertEquals(List.of(), ConfigProblems.unknownVariables(List.of("BERTH_PORT", "BERTH_SERVICE_HOST", "BERTH_SERVICE_PORT",
+        "BERTH_SERVICE_PORT_HTTP", "BERTH_PORT_5000_TCP", "BERTH_PORT_5000_TCP_ADDR", "BERTH_PORT_5000_TCP_PROTO",
+        "BERTH_PORT_5000_TCP_PORT", "BERTH_DATA_SERVICE_HOST")));
+  }
+
+  @Test
   void everyKnownPropertysVariable_isKnown() {
     Map<String, String> env = new LinkedHashMap<>();
     BerthProperties.ALL.keySet().forEach(k -> env.put(BerthProperties.envName(k), "x"));
