@@ -12,19 +12,17 @@ import static dev.berth.storage.ContractData.concat;
 import static dev.berth.storage.ContractData.readAll;
 import static dev.berth.storage.ContractData.attempt;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,26 +34,7 @@ public interface ConcurrencyContract extends ContractFixture {
     int writers = 12;
     for (int round = 0; round < 10; round++) {
       String key = "race/" + round + "/state";
-      CyclicBarrier start = new CyclicBarrier(writers);
-      List<Future<Boolean>> results = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        byte[] mine = bytes("writer " + w);
-        results.add(pool().submit(() -> {
-          start.await(30, TimeUnit.SECONDS);
-          try {
-            driver().putSmall(key, mine, Precondition.IF_ABSENT);
-            return true;
-          } catch (PreconditionFailedException e) {
-            return false;
-          }
-        }));
-      }
-      List<Integer> winners = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        if (results.get(w).get(60, TimeUnit.SECONDS)) {
-          winners.add(w);
-        }
-      }
+      List<Integer> winners = race(writers, mine -> driver().putSmall(key, mine, Precondition.IF_ABSENT));
       assertEquals(1, winners.size(), "round " + round + ": winners " + winners);
       assertEquals("writer " + winners.get(0), text(key), "the winner's bytes are stored");
     }
@@ -67,26 +46,7 @@ public interface ConcurrencyContract extends ContractFixture {
     for (int round = 0; round < 10; round++) {
       String key = "cas/" + round;
       String etag = driver().putSmall(key, bytes("initial"), Precondition.NONE);
-      CyclicBarrier start = new CyclicBarrier(writers);
-      List<Future<Boolean>> results = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        byte[] mine = bytes("writer " + w);
-        results.add(pool().submit(() -> {
-          start.await(30, TimeUnit.SECONDS);
-          try {
-            driver().putSmall(key, mine, Precondition.ifMatch(etag));
-            return true;
-          } catch (PreconditionFailedException e) {
-            return false;
-          }
-        }));
-      }
-      List<Integer> winners = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        if (results.get(w).get(60, TimeUnit.SECONDS)) {
-          winners.add(w);
-        }
-      }
+      List<Integer> winners = race(writers, mine -> driver().putSmall(key, mine, Precondition.ifMatch(etag)));
       assertEquals(1, winners.size(), "round " + round + ": winners " + winners);
       assertEquals("writer " + winners.get(0), text(key));
     }
@@ -188,34 +148,9 @@ public interface ConcurrencyContract extends ContractFixture {
       }
       byte[] dataA = data(21, 200_000);
       byte[] dataB = data(22, 150_000);
-      CountDownLatch aReading = new CountDownLatch(1);
-      CountDownLatch releaseA = new CountDownLatch(1);
-      InputStream slowA = new InputStream() {
-        final InputStream rest = new ByteArrayInputStream(dataA);
-        boolean first = true;
-
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (first) {
-            first = false;
-            aReading.countDown();
-            try {
-              releaseA.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              throw new IOException(e);
-            }
-          }
-          return rest.read(b, off, len);
-        }
-      };
+      HeldStream slowA = new HeldStream(dataA);
       Future<Object> a = pool().submit(() -> attempt(() -> driver().append(key, start, slowA)));
-      assertTrue(aReading.await(30, TimeUnit.SECONDS), "the first append never read its data");
+      assertTrue(slowA.awaitReading(30), "the first append never read its data");
       // While A is inside its append, B appends at the same offset.
       Future<Object> b = pool().submit(() -> attempt(() -> driver().append(key, start, in(dataB))));
       try {
@@ -223,7 +158,7 @@ public interface ConcurrencyContract extends ContractFixture {
       } catch (TimeoutException e) {
         // B waits for A: allowed, as long as it does not then succeed too
       }
-      releaseA.countDown();
+      slowA.release();
       Object ra = a.get(60, TimeUnit.SECONDS);
       Object rb = b.get(60, TimeUnit.SECONDS);
       boolean aWon = ra instanceof Long;
@@ -331,5 +266,33 @@ public interface ConcurrencyContract extends ContractFixture {
       pos += n;
       return n;
     }
+  }
+
+  /**
+   * Starts {@code writers} writes of {@code "writer <n>"} at once (a barrier) and returns the
+   * numbers of those whose precondition held.
+   */
+  private List<Integer> race(int writers, Consumer<byte[]> write) throws Exception {
+    CyclicBarrier start = new CyclicBarrier(writers);
+    List<Future<Boolean>> results = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      byte[] mine = bytes("writer " + w);
+      results.add(pool().submit(() -> {
+        start.await(30, TimeUnit.SECONDS);
+        try {
+          write.accept(mine);
+          return true;
+        } catch (PreconditionFailedException e) {
+          return false;
+        }
+      }));
+    }
+    List<Integer> winners = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      if (results.get(w).get(60, TimeUnit.SECONDS)) {
+        winners.add(w);
+      }
+    }
+    return winners;
   }
 }

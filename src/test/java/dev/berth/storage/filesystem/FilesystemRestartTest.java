@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.storage.BaseDriver;
+import dev.berth.storage.HeldStream;
 import dev.berth.storage.InvalidOffsetException;
 import dev.berth.storage.ObjectInfo;
 import dev.berth.storage.Precondition;
@@ -21,7 +22,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -104,44 +104,19 @@ class FilesystemRestartTest {
   @Test
   void anAppendInAnotherProcessIsRefusedWhileOneIsInProgress() throws Exception {
     byte[] mine = data(7, 100_000);
-    CountDownLatch inside = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    InputStream held = new InputStream() {
-      final InputStream in = new ByteArrayInputStream(mine);
-      boolean first = true;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (first) {
-          first = false;
-          inside.countDown();
-          try {
-            release.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            throw new IOException(e);
-          }
-        }
-        return in.read(b, off, len);
-      }
-    };
+    HeldStream held = new HeldStream(mine);
     ExecutorService threads = Executors.newSingleThreadExecutor();
     try {
       Future<Long> first = threads.submit(() -> driver.append("_uploads/w/data", 0, held));
-      assertTrue(inside.await(30, TimeUnit.SECONDS));
+      assertTrue(held.awaitReading(30));
       // A second append in this process is refused, and refusing it must not drop the first
       // one's lock, which is what keeps other processes out.
       assertThrows(InvalidOffsetException.class, () -> driver.append("_uploads/w/data", 0, in(bytes("same process"))));
       assertEquals("refused", appendInAnotherProcess("_uploads/w/data", 0, "other process"));
-      release.countDown();
+      held.release();
       assertEquals(100_000, first.get(60, TimeUnit.SECONDS));
     } finally {
-      release.countDown();
+      held.release();
       threads.shutdownNow();
     }
     assertArrayEquals(mine, readAll(driver.read("_uploads/w/data", 0, -1)));
