@@ -170,8 +170,9 @@ public final class RegistryProcess implements AutoCloseable {
     }
     String path = ready == Ready.V2 ? "/v2/" : "/q/health/live";
     if (!await200(process, port, path, timeout, log)) {
+      String text = log();
       close();
-      throw new IllegalStateException("registry did not become ready in " + timeout + ":\n" + log());
+      throw new IllegalStateException("registry did not become ready in " + timeout + ":\n" + text);
     }
   }
 
@@ -195,7 +196,9 @@ public final class RegistryProcess implements AutoCloseable {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
         c.setConnectTimeout(500);
         c.setReadTimeout(2000);
-        if (c.getResponseCode() == 200) {
+        int status = c.getResponseCode();
+        // 401 on /v2/: the registry serves requests and wants a sign-in (auth on)
+        if (status == 200 || (status == 401 && path.equals("/v2/"))) {
           return true;
         }
       } catch (IOException e) {
