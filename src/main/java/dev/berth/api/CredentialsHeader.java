@@ -9,7 +9,7 @@ record CredentialsHeader(String user, String password) {
   /** Longer headers are refused before decoding (a password is not 8 KiB). */
   private static final int MAX_LENGTH = 8192;
 
-  /** The credentials, null when there is no header; {@code INVALID} for a malformed one. */
+  /** The credentials, null when there are none (no header, or an empty pair); {@code INVALID} for a malformed one. */
   static final CredentialsHeader INVALID = new CredentialsHeader("", "");
 
   static CredentialsHeader parse(String header) {
@@ -24,6 +24,9 @@ record CredentialsHeader(String user, String password) {
       decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return INVALID;
+    }
+    if (decoded.equals(":")) {
+      return null; // containers/image answers a Basic challenge with empty credentials: anonymous
     }
     int colon = decoded.indexOf(':');
     if (colon <= 0 || decoded.indexOf('\u0000') >= 0) {

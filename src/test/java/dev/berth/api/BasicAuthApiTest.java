@@ -116,6 +116,13 @@ class BasicAuthApiTest {
   }
 
   @Test
+  void emptyBasicCredentials_areAnonymous_asContainersImageSendsThem() {
+    // ":" in base64: what skopeo and podman send to a Basic challenge when they have no login
+    api().header("Authorization", "Basic Og==").get("/v2/public/app/tags/list").then().statusCode(404);
+    api().header("Authorization", "Basic Og==").get("/v2/team-a/app/tags/list").then().statusCode(401);
+  }
+
+  @Test
   void healthAndNonRegistryPaths_needNoSignIn() {
     api().get("/q/health/live").then().statusCode(200);
     api().get("/").then().statusCode(404);
