@@ -43,7 +43,7 @@ log "Azurite on $ENDPOINT"
 
 # 1. The throughput table: Berth on the filesystem, Berth on Azurite, distribution (filesystem).
 if [[ ${SKIP_TABLE:-0} != 1 ]]; then
-  BERTH_VARIANTS="filesystem:java $JAVA_OPTS -jar $JAR;azurite:env $AZ_ENV BERTH_STORAGE_AZURE_CONTAINER=bench java $JAVA_OPTS -jar $JAR" \
+  BENCH_VARIANTS="filesystem:java $JAVA_OPTS -jar $JAR;azurite:env $AZ_ENV BERTH_STORAGE_AZURE_CONTAINER=bench java $JAVA_OPTS -jar $JAR" \
     "$HERE/run.sh" || die "run.sh failed"
 fi
 

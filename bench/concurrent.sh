@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Peak memory under concurrent pushes: N (default 8) monolithic pushes of SIZE_MB (default 1024)
 # at once into each registry, its peak RSS (VmHWM) and the wall time. Berth variants as in run.sh
-# (BERTH_VARIANTS="name:command;..."), distribution 2.8.2 beside them. Not a test.
+# (BENCH_VARIANTS="name:command;..."), distribution 2.8.2 beside them. Not a test.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$(dirname "$HERE")" || exit 1
 N=${N:-8}
 SIZE_MB=${SIZE_MB:-1024}
-BERTH_VARIANTS=${BERTH_VARIANTS:-"jvm:java -jar target/quarkus-app/quarkus-run.jar"}
+BENCH_VARIANTS=${BENCH_VARIANTS:-"jvm:java -jar target/quarkus-app/quarkus-run.jar"}
 TMP=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/berth-concurrent.XXXXXX")
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -60,6 +60,6 @@ echo "$N concurrent monolithic pushes of $SIZE_MB MiB each ($(date -Iseconds), $
 echo
 echo "| registry | idle RSS (MiB) | peak RSS (MiB) | wall (s) | HTTP statuses |"
 echo "|---|---:|---:|---:|---|"
-IFS=';' read -r -a variants <<<"$BERTH_VARIANTS"
+IFS=';' read -r -a variants <<<"$BENCH_VARIANTS"
 for v in "${variants[@]}"; do run "Berth (${v%%:*})" "${v#*:}"; done
 run "distribution 2.8.2" dist

@@ -3,10 +3,10 @@
 # See bench/README.md. Needs: curl (>= 7.84), wrk, jq, awk, ss (iproute2), coreutils, docker-registry.
 #
 # Berth is NOT built by this script: by default it runs target/quarkus-app/quarkus-run.jar
-# (build it with `mvn -B package -DskipTests`). BERTH_CMD replaces the command that starts Berth;
-# BERTH_VARIANTS runs several Berths side by side: "name:command;name:command" (split at ';',
+# (build it with `mvn -B package -DskipTests`). BENCH_BERTH_CMD replaces the command that starts Berth;
+# BENCH_VARIANTS runs several Berths side by side: "name:command;name:command" (split at ';',
 # name before the first ':'), e.g.
-#   BERTH_VARIANTS="jvm:java -jar target/quarkus-app/quarkus-run.jar;native:target/berth-runner"
+#   BENCH_VARIANTS="jvm:java -jar target/quarkus-app/quarkus-run.jar;native:target/berth-runner"
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -46,8 +46,8 @@ command -v "${DIST_CMD%% *}" >/dev/null || die "missing $DIST_CMD (apt-get insta
 # ---- registries: index 0..n-2 are Berth variants, the last one is distribution ----
 NAMES=() KINDS=() CMDS=()
 add_berth() { NAMES+=("$1"); KINDS+=(berth); CMDS+=("$2"); }
-if [[ -n ${BERTH_VARIANTS:-} ]]; then
-  IFS=';' read -r -a _variants <<<"${BERTH_VARIANTS//$'\n'/;}"
+if [[ -n ${BENCH_VARIANTS:-} ]]; then
+  IFS=';' read -r -a _variants <<<"${BENCH_VARIANTS//$'\n'/;}"
   for v in "${_variants[@]}"; do
     v=$(echo "$v" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
     [[ -z $v ]] && continue
@@ -57,11 +57,11 @@ if [[ -n ${BERTH_VARIANTS:-} ]]; then
       add_berth "Berth ($(( ${#NAMES[@]} + 1 )))" "$v"
     fi
   done
-  [[ ${#NAMES[@]} -gt 0 ]] || die "BERTH_VARIANTS has no variant"
-elif [[ -n ${BERTH_CMD:-} ]]; then
-  add_berth "Berth" "$BERTH_CMD"
+  [[ ${#NAMES[@]} -gt 0 ]] || die "BENCH_VARIANTS has no variant"
+elif [[ -n ${BENCH_BERTH_CMD:-} ]]; then
+  add_berth "Berth" "$BENCH_BERTH_CMD"
 else
-  [[ -f $DEFAULT_JAR ]] || die "no $ROOT/$DEFAULT_JAR: build Berth first (mvn -B package -DskipTests) or set BERTH_CMD"
+  [[ -f $DEFAULT_JAR ]] || die "no $ROOT/$DEFAULT_JAR: build Berth first (mvn -B package -DskipTests) or set BENCH_BERTH_CMD"
   add_berth "Berth" "java -jar $DEFAULT_JAR"
 fi
 NAMES+=("distribution 2.8.2"); KINDS+=(dist); CMDS+=("$DIST_CMD serve <config.yml>")
@@ -160,7 +160,7 @@ start_one() { # idx; sets STARTUP[idx]
   t0=$(now)
   if [[ ${KINDS[$i]} == berth ]]; then
     env BERTH_STORAGE_FILESYSTEM_ROOT="$data" QUARKUS_HTTP_PORT="$PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-      QUARKUS_LOG_LEVEL="${BERTH_LOG_LEVEL:-WARN}" \
+      QUARKUS_LOG_LEVEL="${BENCH_LOG_LEVEL:-WARN}" \
       bash -c "exec ${CMDS[$i]}" >"$logf" 2>&1 </dev/null &
   else
     write_dist_config "$TMP/dist-config.yml" "$data" "$PORT"

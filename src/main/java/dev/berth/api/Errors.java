@@ -9,6 +9,7 @@ import dev.berth.registry.RegistryException;
 import dev.berth.registry.Upload;
 import dev.berth.storage.InputFailedException;
 import dev.berth.storage.StorageException;
+import dev.berth.storage.StorageFullException;
 import jakarta.ws.rs.WebApplicationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import org.jboss.logging.Logger;
 /**
  * The one place that turns a failure into an HTTP answer: a status, one of the spec's error
  * codes, a detail for the client and the headers that go with it. Clients never see a stack
- * trace or a storage message (which could name internals); the log gets those.
+ * trace or a storage message (which could name internals); the log gets those. A storage failure
+ * answers its one-line {@link StorageException#reason} (no key, no secret), so a client sees why.
  *
  * @see <a href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes">error codes</a>
  */
@@ -60,15 +62,25 @@ final class Errors {
       LOG.debugf("request body failed: %s", t.getMessage());
       return new Answer(400, ErrorCode.BLOB_UPLOAD_INVALID, "the request body could not be read", Map.of());
     }
+    if (t instanceof StorageFullException e) {
+      // 507 Insufficient Storage: the request was fine, the registry has no room for it until space is freed.
+      LOG.warnf("storage full: %s", oneLine(e.getMessage()));
+      return new Answer(507, ErrorCode.UNAVAILABLE, "storage is full", Map.of());
+    }
     if (t instanceof StorageException e) {
-      LOG.errorf("storage failure: %s", e.getMessage());
-      return new Answer(503, ErrorCode.UNAVAILABLE, "storage is unavailable", Map.of());
+      LOG.warnf("storage failure: %s", oneLine(e.getMessage()));
+      return new Answer(503, ErrorCode.UNAVAILABLE, e.reason(), Map.of());
     }
     if (t instanceof WebApplicationException e) {
       return web(e.getResponse().getStatus());
     }
     LOG.error("unexpected failure", t);
     return new Answer(500, ErrorCode.UNKNOWN, "internal error", Map.of());
+  }
+
+  /** Storage messages are logged as one line whatever the backend put in them. */
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 
   /** Failures the REST layer found before any resource ran. */

@@ -11,6 +11,8 @@ import java.util.Optional;
  * application.properties or as an environment variable ({@code berth.storage.driver} is
  * {@code BERTH_STORAGE_DRIVER}); the 2014 registry's variables are mapped by
  * {@link LegacyEnvironmentConfigSource}. README's configuration table lists them all.
+ * {@link BerthConfigCheck} refuses unknown names and invalid values before the application starts
+ * ({@link BerthProperties} holds each property's rule).
  */
 @ConfigMapping(prefix = "berth")
 public interface BerthConfig {
@@ -145,7 +147,7 @@ public interface BerthConfig {
     @WithDefault("true")
     boolean createContainer();
 
-    /** The size of the blocks layers are staged in; small PATCHes are coalesced up to it. */
+    /** The size of the blocks layers are staged in (64 KiB to 100 MiB); small PATCHes are coalesced up to it. */
     @WithDefault("4194304")
     int blockSize();
 

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  */
 public final class LegacyEnvironmentConfigSource implements ConfigSource {
   static final int ORDINAL = 275;
+  static final String NAME = "legacy-registry-environment";
   private final Map<String, String> env;
 
   public LegacyEnvironmentConfigSource() {
@@ -30,23 +31,43 @@ public final class LegacyEnvironmentConfigSource implements ConfigSource {
     return env != null ? env : System.getenv();
   }
 
+  /**
+   * The 2014 flavors Berth serves, and the driver each means. {@code dev} (the 2014 default) and
+   * {@code test} inherited {@code local}'s storage. Its other flavors stored elsewhere and fail at
+   * startup: a registry that silently stored on the local disk instead would lose the images.
+   */
+  static final Map<String, String> FLAVORS = Map.of("local", "filesystem", "dev", "filesystem", "test", "filesystem", "azureblob", "azure");
+
+  /** The 2014 flavors Berth has no driver for, and where they stored. */
+  private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
+      Map.entry("s3", "Amazon S3"), Map.entry("prod", "Amazon S3"), Map.entry("ceph-s3", "Ceph's S3 gateway"),
+      Map.entry("gcs", "Google Cloud Storage"), Map.entry("swift", "OpenStack Swift"), Map.entry("glance", "OpenStack Glance"),
+      Map.entry("glance-swift", "OpenStack Glance"), Map.entry("openstack", "OpenStack Glance"),
+      Map.entry("openstack-swift", "OpenStack Glance"), Map.entry("elliptics", "Elliptics"), Map.entry("oss", "Aliyun OSS"));
+
+  /** The variable each mapped property is read from, to name it in a configuration error. */
+  static final Map<String, String> VARIABLES = Map.of(
+      "berth.storage.driver", "SETTINGS_FLAVOR",
+      "berth.storage.filesystem.root", "STORAGE_PATH",
+      "berth.storage.azure.root", "STORAGE_PATH",
+      "berth.storage.azure.account-name", "AZURE_STORAGE_ACCOUNT_NAME",
+      "berth.storage.azure.account-key", "AZURE_STORAGE_ACCOUNT_KEY",
+      "berth.storage.azure.container", "AZURE_STORAGE_CONTAINER",
+      "berth.storage.azure.connection-string", "AZURE_STORAGE_CONNECTION_STRING",
+      "berth.storage.azure.sas-token", "AZURE_STORAGE_SAS_TOKEN");
+
   /** Computed on each call: in a native image the environment is only known at run time. */
   @Override
   public Map<String, String> getProperties() {
     Map<String, String> e = env();
     Map<String, String> p = new HashMap<>();
-    String flavor = e.get("SETTINGS_FLAVOR");
-    String storagePath = e.get("STORAGE_PATH");
-    boolean azure = flavor != null && flavor.trim().toLowerCase(Locale.ROOT).startsWith("azure");
-    if (flavor != null) {
-      switch (flavor.trim().toLowerCase(Locale.ROOT)) {
-        case "local", "dev", "prod", "filesystem" -> p.put("berth.storage.driver", "filesystem");
-        case "azureblob", "azure" -> p.put("berth.storage.driver", "azure");
-        default -> { } // unknown flavors are left to Berth's own setting
-      }
+    String driver = driverOf(e.get("SETTINGS_FLAVOR"));
+    if (driver != null) {
+      p.put("berth.storage.driver", driver);
     }
+    String storagePath = e.get("STORAGE_PATH");
     if (storagePath != null && !storagePath.isBlank()) {
-      if (azure) {
+      if ("azure".equals(driver)) {
         // The old Azure driver kept its data under storage_path inside the container.
         String prefix = storagePath.replaceAll("^/+", "").replaceAll("/+$", "");
         if (!prefix.isEmpty()) {
@@ -62,6 +83,23 @@ public final class LegacyEnvironmentConfigSource implements ConfigSource {
     copy(e, "AZURE_STORAGE_CONNECTION_STRING", p, "berth.storage.azure.connection-string");
     copy(e, "AZURE_STORAGE_SAS_TOKEN", p, "berth.storage.azure.sas-token");
     return p;
+  }
+
+  /** The driver a flavor means; null when the flavor is unset or not one Berth serves. */
+  static String driverOf(String flavor) {
+    return flavor == null ? null : FLAVORS.get(flavor.trim().toLowerCase(Locale.ROOT));
+  }
+
+  /** Why this {@code SETTINGS_FLAVOR} can't be served, or null when it can (or isn't set). */
+  static String flavorProblem(String flavor) {
+    if (flavor == null || flavor.isBlank() || driverOf(flavor) != null) {
+      return null;
+    }
+    String f = flavor.trim().toLowerCase(Locale.ROOT);
+    String where = UNSUPPORTED.get(f);
+    return "SETTINGS_FLAVOR=" + ConfigProblems.clip(flavor.trim()) + " is not supported"
+        + (where == null ? "" : " (the 2014 registry's " + f + " flavor stored on " + where + ")")
+        + "; accepted: local, dev, test (filesystem storage), azureblob (Azure Blob Storage)";
   }
 
   private static void copy(Map<String, String> env, String var, Map<String, String> p, String property) {
@@ -83,7 +121,7 @@ public final class LegacyEnvironmentConfigSource implements ConfigSource {
 
   @Override
   public String getName() {
-    return "legacy-registry-environment";
+    return NAME;
   }
 
   @Override

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when storage answers with the configured credentials (checked lazily, cached). */
+/** Ready when storage answers with the configured credentials (checked lazily, cached); DOWN says why in {@code reason}. */
 @Readiness
 @ApplicationScoped
 public class StorageReadinessCheck implements HealthCheck {
@@ -20,6 +20,6 @@ public class StorageReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     StorageProbe.Result r = probe.check();
     HealthCheckResponseBuilder b = HealthCheckResponse.named("storage").withData("driver", probe.driverName());
-    return r.up() ? b.up().build() : b.down().withData("error", r.error()).build();
+    return r.up() ? b.up().build() : b.down().withData("reason", r.reason()).build();
   }
 }

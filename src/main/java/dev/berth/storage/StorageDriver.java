@@ -10,8 +10,10 @@ import java.util.Optional;
  * {@code /}-separated paths. It is small on purpose (distribution's driver has 11 methods) so that
  * an object store can implement it without emulating a file system.
  *
- * <p>Keys are built by the registry's layout only; drivers still reject keys that could escape
- * their root ({@link StorageKeys#check}). Every method is safe to call from several threads and
+ * <p>Keys are built by the registry's layout only. Production drivers are wrapped in {@link
+ * BaseDriver}, which rejects keys that could escape the root ({@link StorageKeys#check}) and bad
+ * arguments before a driver sees them, clips read ranges and prepares the storage lazily; a
+ * driver implements only what its backend needs. Every method is safe to call from several threads and
  * several processes on the same storage: correctness comes from atomic writes and the
  * preconditions below, never from a lock held in one process.
  */
@@ -19,6 +21,11 @@ public interface StorageDriver {
 
   /** A short name for logs and health checks: {@code filesystem}, {@code azure}, {@code memory}. */
   String name();
+
+  /** Where the data is, for the startup log: no secret, no signed URL. */
+  default String describe() {
+    return name();
+  }
 
   /**
    * Reads a small object (tags, links, upload state, manifests: at most a few MiB) in one piece.
@@ -44,7 +51,9 @@ public interface StorageDriver {
   Optional<ObjectInfo> stat(String key);
 
   /**
-   * Opens {@code length} bytes of an object from {@code offset} (a negative length: to the end).
+   * Opens {@code length} bytes of an object from {@code offset} (a negative length: to the end;
+   * a length past the end: cut at the end). Behind {@link BaseDriver} a driver is only asked for
+   * {@code 0 <= offset}, {@code offset + length <= size} as {@link #stat} has just reported.
    *
    * @throws ObjectNotFoundException when there is no object at the key
    * @throws InvalidOffsetException when offset is past the end

@@ -5,4 +5,9 @@ public class StorageFullException extends StorageException {
   public StorageFullException(String message, Throwable cause) {
     super(message, "storage is full", cause);
   }
+
+  /** {@code reason}: which limit was hit, e.g. {@code storage is full (no space left on device)}. */
+  public StorageFullException(String message, String reason, Throwable cause) {
+    super(message, reason, cause);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.berth.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Map;
@@ -38,6 +39,23 @@ class LegacyEnvironmentConfigSourceTest {
     var s = new LegacyEnvironmentConfigSource(Map.of("AZURE_STORAGE_CONNECTION_STRING", "AccountName=a;AccountKey=b"));
     assertEquals("AccountName=a;AccountKey=b", s.getValue("berth.storage.azure.connection-string"));
     assertNull(s.getValue("berth.storage.driver"));
+  }
+
+  @Test
+  void devAndTestFlavors_areLocalStorage_asIn2014() {
+    assertEquals("filesystem", new LegacyEnvironmentConfigSource(Map.of("SETTINGS_FLAVOR", "dev")).getValue("berth.storage.driver"));
+    assertEquals("filesystem", new LegacyEnvironmentConfigSource(Map.of("SETTINGS_FLAVOR", "test")).getValue("berth.storage.driver"));
+  }
+
+  @Test
+  void unsupportedFlavors_mapNothing_andAreAProblem() {
+    for (String f : new String[] {"s3", "prod", "gcs", "azure", "filesystem", "nonsense"}) {
+      var s = new LegacyEnvironmentConfigSource(Map.of("SETTINGS_FLAVOR", f, "STORAGE_PATH", "/srv"));
+      assertNull(s.getValue("berth.storage.driver"), f);
+      assertNotNull(LegacyEnvironmentConfigSource.flavorProblem(f), f);
+    }
+    assertNull(LegacyEnvironmentConfigSource.flavorProblem(null));
+    assertNull(LegacyEnvironmentConfigSource.flavorProblem(" AzureBlob "));
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -183,40 +182,16 @@ class AzureCredentialsIT {
   }
 
   @Test
-  void wrongAccountKey_failsStartupClearly_withoutTheKey() throws Exception {
-    String wrongKey = java.util.Base64.getEncoder().encodeToString(new byte[64]);
-    var opts = RegistryProcess.options();
-    azurite.sharedKeyEnv("mode-wrong").forEach(opts::env);
-    opts.env("BERTH_STORAGE_AZURE_ACCOUNT_KEY", wrongKey);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> RegistryProcess.start(opts));
-    String message = e.getMessage();
-    assertTrue(message.contains("HTTP 403"), message);
-    assertTrue(message.contains("credentials rejected"), message);
-    assertTrue(message.contains("mode-wrong"), message);
-    assertFalse(message.contains(wrongKey), message);
-    assertFalse(message.contains(wrongKey.substring(0, 16)), message);
-  }
-
-  @Test
-  void missingContainer_withCreationOff_failsStartupClearly() throws Exception {
-    var opts = RegistryProcess.options().env("BERTH_STORAGE_AZURE_CREATE_CONTAINER", "false");
-    azurite.sharedKeyEnv("does-not-exist").forEach(opts::env);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> RegistryProcess.start(opts));
-    assertTrue(e.getMessage().contains("Azure container 'does-not-exist' does not exist"), e.getMessage());
-    assertFalse(e.getMessage().contains(Azurite.KEY.substring(0, 16)));
-  }
-
-  @Test
   void readiness_followsStorage_livenessDoesNot() throws Exception {
     try (Azurite own = Azurite.start()) {
-      var opts = RegistryProcess.options().env("BERTH_HEALTH_CACHE_TTL", "PT0.2S");
+      var opts = RegistryProcess.options().env("BERTH_HEALTH_CACHE_TTL", "PT1S");
       own.sharedKeyEnv("health").forEach(opts::env);
       try (RegistryProcess reg = RegistryProcess.start(opts)) {
         RegistryClient c = new RegistryClient(reg.url());
         assertEquals(200, c.send("GET", "/q/health/ready", null).statusCode());
         assertEquals(200, c.send("GET", "/q/health/started", null).statusCode());
         own.stop();
-        Thread.sleep(300);
+        Thread.sleep(1100);
         HttpResponse<byte[]> down = c.send("GET", "/q/health/ready", null);
         assertEquals(503, down.statusCode(), record(down));
         assertTrue(new String(down.body()).contains("DOWN"));
@@ -224,7 +199,7 @@ class AzureCredentialsIT {
         HttpResponse<byte[]> during = c.send("GET", "/v2/health/x/blobs/sha256:" + "2".repeat(64), null);
         assertEquals(503, during.statusCode(), record(during));
         own.restart();
-        Thread.sleep(300);
+        Thread.sleep(1100);
         assertEquals(200, c.send("GET", "/q/health/ready", null).statusCode());
         assertNoSecrets(reg);
       }

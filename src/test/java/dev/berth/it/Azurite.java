@@ -63,9 +63,17 @@ public final class Azurite implements AutoCloseable {
     return start(List.of("--oauth", "basic", "--cert", pfx.toString(), "--pwd", password));
   }
 
+  /** Azurite on a chosen port: a test first points Berth at a port nobody listens on, then starts storage there. */
+  public static Azurite startOnPort(int port) throws IOException, InterruptedException {
+    return start(port, List.of());
+  }
+
   private static Azurite start(List<String> extraArgs) throws IOException, InterruptedException {
-    Azurite a = new Azurite(RegistryProcess.freePort(), Files.createTempDirectory("azurite"),
-        Files.createTempFile("azurite-", ".log"), extraArgs);
+    return start(RegistryProcess.freePort(), extraArgs);
+  }
+
+  private static Azurite start(int port, List<String> extraArgs) throws IOException, InterruptedException {
+    Azurite a = new Azurite(port, Files.createTempDirectory("azurite"), Files.createTempFile("azurite-", ".log"), extraArgs);
     a.launch();
     return a;
   }

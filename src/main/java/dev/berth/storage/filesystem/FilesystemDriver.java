@@ -2,8 +2,7 @@ package dev.berth.storage.filesystem;
 
 import dev.berth.storage.Content;
 import dev.berth.storage.Etags;
-import dev.berth.storage.InputFailedException;
-import dev.berth.storage.InvalidOffsetException;
+import dev.berth.storage.InvalidKeyException;
 import dev.berth.storage.ListPage;
 import dev.berth.storage.ObjectInfo;
 import dev.berth.storage.ObjectNotFoundException;
@@ -12,14 +11,10 @@ import dev.berth.storage.PreconditionFailedException;
 import dev.berth.storage.SmallObject;
 import dev.berth.storage.StorageDriver;
 import dev.berth.storage.StorageException;
-import dev.berth.storage.StorageKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -28,15 +23,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -46,21 +38,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * file's size is the number of bytes received, which survives a restart.
  *
  * <p>Conditional writes that compare ETags ({@code IF_MATCH}) are serialized within this process;
- * create-only writes and renames are atomic across processes sharing the directory.
+ * create-only writes and renames are atomic across processes sharing the directory. Building one
+ * touches no disk: {@link #prepare} creates the root.
  */
 public final class FilesystemDriver implements StorageDriver {
   /** Temporary files are named {@code .tmp-<uuid>}; every other name is a key's segment. */
   private static final String TEMP = ".tmp-";
   private static final int TEMP_NAME_LENGTH = TEMP.length() + 36;
-  private static final int COPY_BUFFER = 256 * 1024;
-  /** Start writing received bytes to disk every this many bytes (see {@link WriteBehind}). */
-  private static final long WRITE_BEHIND = 16L << 20;
-  private final WriteBehind writeBehind = new WriteBehind();
-  /**
-   * Files this JVM is appending to. A second appender must not even open such a file: closing any
-   * descriptor of a file drops the process's POSIX lock on it, which keeps other processes out.
-   */
-  private static final Set<Path> APPENDING = ConcurrentHashMap.newKeySet();
+  private final Appends appends = new Appends();
   private final Path root;
   private final ReentrantLock[] stripes = new ReentrantLock[64];
 
@@ -69,11 +54,17 @@ public final class FilesystemDriver implements StorageDriver {
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new ReentrantLock();
     }
+  }
+
+  /** Creates the root directory if it is missing (nothing else touches the disk before). */
+  @Override
+  public void prepare() {
     try {
-      Files.createDirectories(this.root);
+      Files.createDirectories(root);
     } catch (IOException e) {
-      throw new StorageException("cannot create storage root " + this.root + ": " + e.getMessage(), e);
+      throw FilesystemErrors.cannotCreateRoot(root, e);
     }
+    ping();
   }
 
   public Path root() {
@@ -85,16 +76,21 @@ public final class FilesystemDriver implements StorageDriver {
     return "filesystem";
   }
 
+  @Override
+  public String describe() {
+    return "filesystem at " + root;
+  }
+
+  /** The key's file. Keys are checked by {@link dev.berth.storage.BaseDriver}; this guard stays as defence in depth. */
   private Path path(String key) {
-    Path p = root.resolve(StorageKeys.check(key)).normalize();
+    Path p = root.resolve(key).normalize();
     if (!p.startsWith(root) || p.equals(root)) {
-      throw new dev.berth.storage.InvalidKeyException(key);
+      throw new InvalidKeyException(key);
     }
     return p;
   }
 
   private Path dir(String prefix) {
-    StorageKeys.checkPrefix(prefix);
     return prefix.isEmpty() ? root : path(prefix.substring(0, prefix.length() - 1));
   }
 
@@ -122,7 +118,7 @@ public final class FilesystemDriver implements StorageDriver {
     boolean written = false;
     try {
       switch (precondition.kind()) {
-        case NONE -> rename(tmp, target);
+        case NONE -> Dirs.rename(tmp, target);
         case IF_ABSENT -> {
           try {
             Files.createLink(target, tmp);
@@ -138,7 +134,7 @@ public final class FilesystemDriver implements StorageDriver {
             if (!precondition.etag().equals(current)) {
               throw new PreconditionFailedException(key);
             }
-            rename(tmp, target);
+            Dirs.rename(tmp, target);
           } finally {
             lock.unlock();
           }
@@ -149,9 +145,9 @@ public final class FilesystemDriver implements StorageDriver {
     } catch (IOException e) {
       throw failure("write", key, e);
     } finally {
-      deleteQuietly(tmp);
+      Dirs.deleteQuietly(tmp);
       if (!written) {
-        prune(target.getParent()); // a refused write leaves no directory behind
+        Dirs.prune(root, target.getParent()); // a refused write leaves no directory behind
       }
     }
   }
@@ -177,17 +173,9 @@ public final class FilesystemDriver implements StorageDriver {
           throw failure("write", root.relativize(target).toString(), e);
         }
       } catch (IOException e) {
-        deleteQuietly(tmp);
+        Dirs.deleteQuietly(tmp);
         throw failure("write", root.relativize(target).toString(), e);
       }
-    }
-  }
-
-  private static void rename(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the storage root must support atomic rename", e);
     }
   }
 
@@ -223,92 +211,19 @@ public final class FilesystemDriver implements StorageDriver {
 
   @Override
   public Content read(String key, long offset, long length) {
-    long size = stat(key).orElseThrow(() -> new ObjectNotFoundException(key)).size();
-    if (offset < 0 || offset > size) {
-      throw new InvalidOffsetException(key, offset, size);
+    Path p = path(key);
+    if (attributes(p, key).isEmpty()) {
+      throw new ObjectNotFoundException(key);
     }
-    long n = length < 0 ? size - offset : Math.min(length, size - offset);
-    return new Content.FileRegion(path(key), offset, n);
+    return new Content.FileRegion(p, offset, length);
   }
 
   @Override
   public long append(String key, long offset, InputStream data) {
-    Path p = path(key);
-    if (!APPENDING.add(p)) {
-      throw new InvalidOffsetException(key, offset, -1);
-    }
     try {
-      try (FileChannel ch = openForAppend(p, key, offset)) {
-        FileLock lock;
-        try {
-          lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-          lock = null;
-        }
-        if (lock == null) {
-          throw new InvalidOffsetException(key, offset, -1);
-        }
-        try {
-          long size = ch.size();
-          if (size != offset) {
-            throw new InvalidOffsetException(key, offset, size);
-          }
-          ch.position(offset);
-          byte[] buf = new byte[COPY_BUFFER];
-          ByteBuffer bb = ByteBuffer.wrap(buf);
-          long written = 0;
-          long flushed = 0;
-          int n;
-          while ((n = readInput(data, buf)) > 0) {
-            bb.clear().limit(n);
-            while (bb.hasRemaining()) {
-              ch.write(bb);
-            }
-            written += n;
-            if (written - flushed >= WRITE_BEHIND) {
-              flushed = written;
-              writeBehind.start(ch);
-            }
-          }
-          return offset + written;
-        } finally {
-          lock.release();
-        }
-      }
+      return appends.append(path(key), key, offset, data);
     } catch (IOException e) {
       throw failure("append", key, e);
-    } finally {
-      APPENDING.remove(p);
-    }
-  }
-
-  /** Opens the upload's file; only an append at offset 0 creates it (and its directories). */
-  private FileChannel openForAppend(Path p, String key, long offset) throws IOException {
-    if (offset != 0) {
-      try {
-        return FileChannel.open(p, StandardOpenOption.WRITE);
-      } catch (NoSuchFileException e) {
-        throw new InvalidOffsetException(key, offset, 0);
-      }
-    }
-    for (int attempt = 0; ; attempt++) {
-      try {
-        Files.createDirectories(p.getParent());
-        return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      } catch (NoSuchFileException e) {
-        // A concurrent delete pruned the (empty) directory between create and open: try again.
-        if (attempt >= 3) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static int readInput(InputStream data, byte[] buf) {
-    try {
-      return data.read(buf);
-    } catch (IOException e) {
-      throw new InputFailedException(e);
     }
   }
 
@@ -328,7 +243,7 @@ public final class FilesystemDriver implements StorageDriver {
       for (int attempt = 0; ; attempt++) {
         try {
           Files.createDirectories(to.getParent());
-          rename(from, to);
+          Dirs.rename(from, to);
           break;
         } catch (NoSuchFileException e) {
           if (attempt >= 3 || !Files.exists(from)) {
@@ -336,8 +251,8 @@ public final class FilesystemDriver implements StorageDriver {
           }
         }
       }
-      fsyncDir(to.getParent());
-      prune(from.getParent());
+      Dirs.fsyncDir(to.getParent());
+      Dirs.prune(root, from.getParent());
     } catch (IOException e) {
       throw failure("commit", key, e);
     }
@@ -390,11 +305,10 @@ public final class FilesystemDriver implements StorageDriver {
             lock.unlock();
           }
         }
-        case IF_ABSENT -> throw new IllegalArgumentException("IF_ABSENT on delete");
         default -> deleted = attributes(p, key).isPresent() && Files.deleteIfExists(p);
       }
       if (deleted) {
-        prune(p.getParent());
+        Dirs.prune(root, p.getParent());
       }
       return deleted;
     } catch (DirectoryNotEmptyException e) {
@@ -408,51 +322,26 @@ public final class FilesystemDriver implements StorageDriver {
   public void deleteAll(String prefix) {
     Path d = dir(prefix);
     if (d.equals(root)) {
-      throw new IllegalArgumentException("refusing to delete the storage root");
+      throw new InvalidKeyException(prefix); // BaseDriver refuses it first; never delete the root
     }
     if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
       return; // nothing below the prefix (a file there is the object "<prefix>" without its slash)
     }
     try {
-      deleteTree(d);
-      prune(d.getParent());
+      Dirs.deleteTree(d);
+      Dirs.prune(root, d.getParent());
     } catch (IOException e) {
       throw failure("delete", prefix, e);
     }
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
-        for (Path c : s) {
-          deleteTree(c);
-        }
-      } catch (NoSuchFileException e) {
-        return;
-      }
-    }
-    try {
-      Files.deleteIfExists(p);
-    } catch (DirectoryNotEmptyException e) {
-      deleteTree(p); // a writer added a file meanwhile
-    }
-  }
-
-  /** Removes empty directories from {@code dir} up to (not including) the root. */
-  private void prune(Path dir) {
-    for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
-      try {
-        Files.delete(d);
-      } catch (IOException e) {
-        return; // not empty (or already gone): stop climbing
-      }
-    }
-  }
-
   @Override
   public void ping() {
-    if (!Files.isDirectory(root) || !Files.isWritable(root)) {
-      throw new StorageException("storage root " + root + " is not a writable directory");
+    String problem = !Files.exists(root) ? "does not exist" : !Files.isDirectory(root) ? "is not a directory"
+        : !Files.isWritable(root) ? "is not writable (permission denied)" : null;
+    if (problem != null) {
+      String message = "storage root " + root + " " + problem;
+      throw new StorageException(message, message, null);
     }
   }
 
@@ -464,23 +353,7 @@ public final class FilesystemDriver implements StorageDriver {
     return stripes[Math.floorMod(p.hashCode(), stripes.length)];
   }
 
-  private static void fsyncDir(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems can't open directories; the rename itself is still atomic.
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // best effort: a leftover hidden temp file is never read
-    }
-  }
-
   private static StorageException failure(String op, String key, IOException e) {
-    return new StorageException(op + " " + key + " failed: " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+    return FilesystemErrors.failure(op, key, e);
   }
 }

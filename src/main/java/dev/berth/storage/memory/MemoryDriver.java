@@ -11,7 +11,6 @@ import dev.berth.storage.Precondition;
 import dev.berth.storage.PreconditionFailedException;
 import dev.berth.storage.SmallObject;
 import dev.berth.storage.StorageDriver;
-import dev.berth.storage.StorageKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +24,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Keeps every object in a sorted in-process map; for tests and throw-away registries. Objects are
- * immutable lists of chunks, so an append never copies what is already stored.
+ * immutable lists of chunks, so an append never copies what is already stored. Keys and arguments
+ * are checked by {@link dev.berth.storage.BaseDriver}, which wraps it as every driver.
  */
 public final class MemoryDriver implements StorageDriver {
   private static final int CHUNK = 1 << 20;
@@ -50,7 +50,7 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public Optional<SmallObject> getSmall(String key) {
-    Entry e = objects.get(StorageKeys.check(key));
+    Entry e = objects.get(key);
     if (e == null) {
       return Optional.empty();
     }
@@ -60,7 +60,6 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public String putSmall(String key, byte[] data, Precondition precondition) {
-    StorageKeys.check(key);
     String etag = Etags.of(data);
     Entry fresh = new Entry(List.of(data.clone()), data.length, etag, Instant.now(), false);
     switch (precondition.kind()) {
@@ -86,20 +85,20 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public Optional<ObjectInfo> stat(String key) {
-    Entry e = objects.get(StorageKeys.check(key));
+    Entry e = objects.get(key);
     return e == null ? Optional.empty() : Optional.of(new ObjectInfo(e.size(), e.modified()));
   }
 
   @Override
   public Content read(String key, long offset, long length) {
-    Entry e = objects.get(StorageKeys.check(key));
+    Entry e = objects.get(key);
     if (e == null) {
       throw new ObjectNotFoundException(key);
     }
-    if (offset < 0 || offset > e.size()) {
-      throw new InvalidOffsetException(key, offset, e.size());
+    if (offset + length > e.size()) {
+      throw new InvalidOffsetException(key, offset + length, e.size()); // replaced since BaseDriver's stat
     }
-    long n = length < 0 ? e.size() - offset : Math.min(length, e.size() - offset);
+    long n = length;
     List<InputStream> parts = new ArrayList<>();
     long pos = 0;
     long from = offset;
@@ -119,7 +118,6 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public long append(String key, long offset, InputStream data) {
-    StorageKeys.check(key);
     // Claim the object for this writer so a concurrent append at the same offset is refused. Only
     // the entry this call put in proves the claim: another writer's claim looks the same.
     Entry[] claimed = new Entry[1];
@@ -157,8 +155,7 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public void commit(String uploadKey, String key) {
-    StorageKeys.check(key);
-    Entry e = objects.remove(StorageKeys.check(uploadKey));
+    Entry e = objects.remove(uploadKey);
     if (e == null) {
       throw new ObjectNotFoundException(uploadKey);
     }
@@ -167,7 +164,6 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public ListPage list(String prefix, String startAfter, int limit) {
-    StorageKeys.checkPrefix(prefix);
     List<String> names = new ArrayList<>();
     String from = startAfter == null ? prefix : prefix + startAfter;
     for (String k : objects.tailMap(from, false).keySet()) {
@@ -193,10 +189,6 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public boolean delete(String key, Precondition precondition) {
-    StorageKeys.check(key);
-    if (precondition.kind() == Precondition.Kind.IF_ABSENT) {
-      throw new IllegalArgumentException("IF_ABSENT on delete");
-    }
     if (precondition.kind() == Precondition.Kind.IF_MATCH) {
       Entry current = objects.get(key);
       if (current == null) {
@@ -212,10 +204,6 @@ public final class MemoryDriver implements StorageDriver {
 
   @Override
   public void deleteAll(String prefix) {
-    StorageKeys.checkPrefix(prefix);
-    if (prefix.isEmpty()) {
-      throw new IllegalArgumentException("refusing to delete the storage root");
-    }
     objects.subMap(prefix, prefix + "\uffff").clear();
   }
 

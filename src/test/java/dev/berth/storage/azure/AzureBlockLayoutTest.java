@@ -5,23 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockListType;
-import dev.berth.it.Azurite;
+import dev.berth.storage.BaseDriver;
 import dev.berth.storage.Precondition;
+import dev.berth.storage.StorageDriver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,19 +31,20 @@ import org.junit.jupiter.api.Test;
  */
 class AzureBlockLayoutTest {
   static final int BLOCK = 64 * 1024;
-  private AzureBlobDriver driver;
+  private StorageDriver driver;
   private BlobContainerClient raw;
   private String container;
 
+  @AfterEach
+  void tearDown() {
+    raw.deleteIfExists();
+  }
+
   @BeforeEach
   void setUp() {
-    Azurite azurite = Azurite.shared();
-    container = "blocks-" + UUID.randomUUID().toString().substring(0, 8);
-    driver = AzureBlobDriver.connect(new AzureSettings(AzureSettings.Auth.CONNECTION_STRING, null, null, null,
-        azurite.connectionString(), null, null, container, "prefix", true, BLOCK, Duration.ofSeconds(30), 2,
-        Duration.ofSeconds(5)));
-    raw = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
-        .getBlobContainerClient(container);
+    container = AzureTestDrivers.container("blocks");
+    driver = new BaseDriver(AzureTestDrivers.onAzurite(container, "prefix/", BLOCK));
+    raw = AzureTestDrivers.raw(container);
   }
 
   private List<Block> committedBlocks(String key) {
@@ -116,8 +116,8 @@ class AzureBlockLayoutTest {
     // The bytes stay in the upload blob; the final key is an empty pointer to it.
     var pointer = raw.getBlobClient("prefix/blobs/sha256/aa/aaaa/data").getProperties();
     assertEquals(0, pointer.getBlobSize());
-    assertEquals("prefix/_uploads/u1/data", pointer.getMetadata().get(AzureBlobDriver.META_DATA));
-    assertEquals(Integer.toString(layer.length), pointer.getMetadata().get(AzureBlobDriver.META_SIZE));
+    assertEquals("prefix/_uploads/u1/data", pointer.getMetadata().get(Blobs.META_DATA));
+    assertEquals(Integer.toString(layer.length), pointer.getMetadata().get(Blobs.META_SIZE));
     assertEquals(layer.length, driver.stat("blobs/sha256/aa/aaaa/data").orElseThrow().size());
     assertArrayEquals(layer, readAll("blobs/sha256/aa/aaaa/data"));
     assertTrue(driver.stat("_uploads/u1/data").isEmpty(), "the upload key is gone");

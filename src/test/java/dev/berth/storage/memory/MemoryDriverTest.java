@@ -1,5 +1,7 @@
 package dev.berth.storage.memory;
 
+import static dev.berth.storage.ContractData.bytes;
+import static dev.berth.storage.ContractData.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.storage.Precondition;
@@ -18,9 +20,9 @@ class MemoryDriverTest extends StorageDriverContract {
 
   @Test
   void keysListsWhatIsStored() {
-    MemoryDriver memory = (MemoryDriver) driver;
-    memory.putSmall("b/1", bytes("x"), Precondition.NONE);
-    memory.append("a/data", 0, in(bytes("y")));
+    MemoryDriver memory = (MemoryDriver) raw;
+    driver.putSmall("b/1", bytes("x"), Precondition.NONE);
+    driver.append("a/data", 0, in(bytes("y")));
     assertEquals(List.of("a/data", "b/1"), memory.keys());
   }
 }

@@ -1,0 +1,155 @@
+package dev.berth.config;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every property of {@link BerthConfig} with the rule its value must follow. A table rather than
+ * reflection over the mapping: it works unchanged in a native executable, and
+ * {@code BerthPropertiesTest} keeps it equal to the interface.
+ */
+final class BerthProperties {
+  private BerthProperties() {}
+
+  /** A value's rule: {@code null} when the value is fine, else what is wrong with it. */
+  @FunctionalInterface
+  interface Rule {
+    String problem(String value);
+  }
+
+  static final long KIB = 1024;
+  static final long MIB = 1024 * KIB;
+  static final long GIB = 1024 * MIB;
+
+  /** Secrets: their values are never named in a message. */
+  static final Set<String> SECRETS = Set.of(
+      "berth.storage.azure.account-key", "berth.storage.azure.connection-string", "berth.storage.azure.sas-token");
+
+  static final Map<String, Rule> ALL;
+
+  static {
+    Map<String, Rule> m = new LinkedHashMap<>();
+    m.put("berth.storage.driver", oneOf(BerthConfig.Driver.values()));
+    m.put("berth.storage.filesystem.root", any());
+    m.put("berth.storage.filesystem.min-free-space", size(0, Long.MAX_VALUE));
+    m.put("berth.storage.azure.container", BerthProperties::containerProblem);
+    m.put("berth.storage.azure.root", any());
+    m.put("berth.storage.azure.auth", oneOf(BerthConfig.AzureAuth.values()));
+    m.put("berth.storage.azure.account-name", any());
+    m.put("berth.storage.azure.account-key", any());
+    m.put("berth.storage.azure.connection-string", any());
+    m.put("berth.storage.azure.sas-token", any());
+    m.put("berth.storage.azure.endpoint", any()); // checked with the rest of Azure's settings
+    m.put("berth.storage.azure.managed-identity-client-id", any());
+    m.put("berth.storage.azure.create-container", bool());
+    m.put("berth.storage.azure.block-size", integer(64 * KIB, 100 * MIB, "64 KiB (65536) and 100 MiB (104857600)"));
+    m.put("berth.storage.azure.timeout", duration());
+    m.put("berth.storage.azure.max-retries", integer(0, 20, "0 and 20"));
+    m.put("berth.storage.azure.connect-timeout", duration());
+    m.put("berth.storage.redirect.enabled", bool());
+    m.put("berth.storage.redirect.ttl", duration());
+    m.put("berth.delete.enabled", bool());
+    m.put("berth.manifests.max-size", integer(1, 64 * MIB, "1 and 64 MiB (67108864)"));
+    m.put("berth.pagination.max-entries", integer(1, Integer.MAX_VALUE, "1 and " + Integer.MAX_VALUE));
+    m.put("berth.health.cache-ttl", duration());
+    m.put("berth.uploads.purge-after", duration());
+    m.put("berth.uploads.purge-interval", duration());
+    m.put("berth.uploads.chunk-min-length", size(1, GIB));
+    m.put("berth.uploads.purge-first-run", duration());
+    m.put("berth.uploads.purge-enabled", bool());
+    ALL = Collections.unmodifiableMap(m);
+  }
+
+  /** The environment variable SmallRye reads a property from: upper case, other characters {@code _}. */
+  static String envName(String property) {
+    return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+  }
+
+  /** An enum's values as SmallRye accepts them: lower case, {@code _} as {@code -}. */
+  static List<String> accepted(Enum<?>[] values) {
+    return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+  }
+
+  private static Rule any() {
+    return v -> null;
+  }
+
+  private static Rule oneOf(Enum<?>[] values) {
+    List<String> accepted = accepted(values);
+    return v -> accepted.contains(v.trim().toLowerCase(Locale.ROOT).replace('_', '-'))
+        ? null : "not one of the accepted values: " + String.join(", ", accepted);
+  }
+
+  /** SmallRye reads anything but true/1/yes/y/on as false: a typo would turn a feature off. */
+  private static Rule bool() {
+    Set<String> accepted = Set.of("true", "false", "yes", "no", "y", "n", "on", "off", "1", "0");
+    return v -> accepted.contains(v.trim().toLowerCase(Locale.ROOT)) ? null : "not a boolean; accepted: true, false";
+  }
+
+  private static Rule integer(long min, long max, String range) {
+    return v -> {
+      long n;
+      try {
+        n = Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        return "not a whole number; accepted: between " + range;
+      }
+      return n < min || n > max ? "out of range; accepted: between " + range : null;
+    };
+  }
+
+  /** Quarkus' own parser, so this accepts exactly what the mapping does ({@code 64M}, {@code 1G}, bytes). */
+  private static Rule size(long min, long max) {
+    return v -> {
+      BigInteger n;
+      try {
+        n = new MemorySizeConverter().convert(v.trim()).asBigInteger();
+      } catch (RuntimeException e) {
+        return "not a size; accepted: bytes or a number with K, M, G, T (e.g. 4M)";
+      }
+      if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
+        return max == Long.MAX_VALUE ? "must be at least " + min + " bytes"
+            : "out of range; accepted: between " + min + " byte and " + (max == GIB ? "1G" : max + " bytes");
+      }
+      return null;
+    };
+  }
+
+  /** Every duration is at least a second: zero would spin, sub-second values are typos of seconds. */
+  private static Rule duration() {
+    return v -> {
+      Duration d;
+      try {
+        d = DurationConverter.parseDuration(v.trim());
+      } catch (RuntimeException e) {
+        return "not a duration; accepted: ISO-8601 (PT30S, PT5M, P7D) or 30s, 5m, 24h, 7d";
+      }
+      if (d == null || d.isZero()) {
+        return "zero; a duration must be at least 1 second";
+      }
+      if (d.isNegative()) {
+        return "negative; a duration must be at least 1 second";
+      }
+      return d.compareTo(Duration.ofSeconds(1)) < 0 ? "shorter than 1 second; a duration must be at least 1 second" : null;
+    };
+  }
+
+  private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?:-?[a-z0-9])*");
+
+  /** Azure's container names: 3-63 characters, lower-case letters, digits, single inner hyphens. */
+  static String containerProblem(String v) {
+    String c = v.trim();
+    return c.length() >= 3 && c.length() <= 63 && CONTAINER.matcher(c).matches() ? null
+        : "not a container name; accepted: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit";
+  }
+}

@@ -1,0 +1,93 @@
+package dev.berth.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration mistake Berth can see before it starts, one line each: unknown
+ * {@code SETTINGS_FLAVOR}, unknown {@code berth.*} properties and {@code BERTH_*} variables
+ * (with the nearest known names), invalid values (with the accepted ones) and Azure settings that
+ * can never work. Pure: {@link BerthConfigCheck} feeds it the configuration.
+ */
+final class ConfigProblems {
+  private ConfigProblems() {}
+
+  /** A configured value and where it came from ({@code BERTH_X}, "system property", ...; null: a default). */
+  record Setting(String value, String origin) {}
+
+  /**
+   * @param settings the known properties that have a non-blank value
+   * @param unknown the {@code berth.*} names set outside the environment that Berth doesn't know, with their origin
+   * @param env the process's environment variables (only {@code BERTH_*} and {@code SETTINGS_FLAVOR} are judged)
+   */
+  static List<String> find(Map<String, Setting> settings, Map<String, String> unknown, Map<String, String> env) {
+    List<String> out = new ArrayList<>();
+    String flavorProblem = LegacyEnvironmentConfigSource.flavorProblem(env.get("SETTINGS_FLAVOR"));
+    if (flavorProblem != null) {
+      out.add(flavorProblem);
+    }
+    unknown.forEach((name, origin) -> out.add(name + (origin == null ? "" : " (" + origin + ")")
+        + " is not a Berth property" + hint(Suggestions.closest(name, BerthProperties.ALL.keySet(), '.'))));
+    out.addAll(unknownVariables(env.keySet()));
+    settings.forEach((name, s) -> {
+      BerthProperties.Rule rule = BerthProperties.ALL.get(name);
+      String p = rule == null ? null : rule.problem(s.value());
+      if (p != null) {
+        out.add(label(name, s) + ": " + p);
+      }
+    });
+    Setting driver = settings.get("berth.storage.driver");
+    if (driver != null && driver.value().trim().equalsIgnoreCase("azure")) {
+      out.addAll(AzureConfigCheck.problems(name -> {
+        Setting s = settings.get(name);
+        return s == null ? null : s.value();
+      }));
+    }
+    return out;
+  }
+
+  /**
+   * {@code BERTH_*} variables that are no property's environment form. Names can't be mapped back
+   * to properties reliably ({@code _} stands for {@code .} and {@code -}), so they are compared with
+   * the environment forms of all known properties.
+   */
+  static List<String> unknownVariables(Collection<String> envNames) {
+    Set<String> known = new TreeSet<>();
+    BerthProperties.ALL.keySet().forEach(p -> known.add(BerthProperties.envName(p)));
+    List<String> out = new ArrayList<>();
+    for (String v : new TreeSet<>(envNames)) {
+      if (v.startsWith("BERTH_") && !known.contains(v) && !SERVICE_LINK.matcher(v).matches()) {
+        out.add(v + " is not a Berth environment variable" + hint(Suggestions.closest(v, known, '_')));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What Kubernetes adds for a Service named {@code berth} (or {@code berth-...}) unless the pod
+   * sets {@code enableServiceLinks: false}: {@code BERTH_SERVICE_HOST}, {@code BERTH_PORT},
+   * {@code BERTH_PORT_5000_TCP_ADDR}, ... They are not a user's mistake, so they don't stop a start.
+   */
+  private static final Pattern SERVICE_LINK = Pattern.compile(
+      "BERTH(_[A-Z0-9_]+)?_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)");
+
+  private static String hint(List<String> suggestions) {
+    return suggestions.isEmpty() ? " (README's configuration table lists them all)"
+        : "; did you mean " + String.join(" or ", suggestions) + "?";
+  }
+
+  /** {@code name=value (origin)}; a secret's value is never shown, others are cut short. */
+  private static String label(String name, Setting s) {
+    String value = BerthProperties.SECRETS.contains(name) ? "" : "=" + clip(s.value());
+    return name + value + (s.origin() == null ? "" : " (" + s.origin() + ")");
+  }
+
+  static String clip(String v) {
+    return v.length() <= 40 ? v : v.substring(0, 37) + "...";
+  }
+}

@@ -1,0 +1,91 @@
+package dev.berth.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The rules of each property's values. */
+class BerthPropertiesTest {
+
+  private static String problem(String property, String value) {
+    return BerthProperties.ALL.get(property).problem(value);
+  }
+
+  @Test
+  void table_listsExactlyBerthConfigsProperties() {
+    Set<String> mapped = new TreeSet<>(ConfigDocumentationTest.properties("berth", BerthConfig.class));
+    assertEquals(mapped, new TreeSet<>(BerthProperties.ALL.keySet()));
+  }
+
+  @Test
+  void envName_isSmallRyesEnvironmentForm() {
+    assertEquals("BERTH_STORAGE_AZURE_ACCOUNT_NAME", BerthProperties.envName("berth.storage.azure.account-name"));
+  }
+
+  @Test
+  void durations_atLeastOneSecond() {
+    for (String ok : new String[] {"PT1S", "P7D", "30s", "5m", "24h", "1"}) {
+      assertNull(problem("berth.uploads.purge-after", ok), ok);
+    }
+    assertTrue(problem("berth.uploads.purge-after", "PT0S").startsWith("zero"));
+    assertTrue(problem("berth.uploads.purge-after", "0").startsWith("zero"));
+    assertTrue(problem("berth.health.cache-ttl", "-PT1M").startsWith("negative"));
+    assertTrue(problem("berth.storage.redirect.ttl", "PT0.5S").startsWith("shorter than 1 second"));
+    assertTrue(problem("berth.storage.azure.timeout", "10 minutes").startsWith("not a duration"));
+  }
+
+  @Test
+  void enums_nameTheAcceptedValues() {
+    assertNull(problem("berth.storage.driver", "azure"));
+    assertNull(problem("berth.storage.azure.auth", "CONNECTION_STRING"));
+    assertNull(problem("berth.storage.azure.auth", "shared-key"));
+    assertEquals("not one of the accepted values: filesystem, azure, memory", problem("berth.storage.driver", "s3"));
+    assertEquals("not one of the accepted values: auto, connection-string, shared-key, sas, default-credential",
+        problem("berth.storage.azure.auth", "key"));
+  }
+
+  @Test
+  void sizesAndCounts_inRange() {
+    assertNull(problem("berth.uploads.chunk-min-length", "1"));
+    assertNull(problem("berth.uploads.chunk-min-length", "1G"));
+    assertNotNull(problem("berth.uploads.chunk-min-length", "0"));
+    assertNotNull(problem("berth.uploads.chunk-min-length", "2G"));
+    assertNull(problem("berth.storage.filesystem.min-free-space", "0"));
+    assertNotNull(problem("berth.storage.filesystem.min-free-space", "-1"));
+    assertNull(problem("berth.manifests.max-size", "67108864"));
+    assertNotNull(problem("berth.manifests.max-size", "67108865"));
+    assertNotNull(problem("berth.manifests.max-size", "0"));
+    assertNotNull(problem("berth.pagination.max-entries", "0"));
+    assertNull(problem("berth.storage.azure.block-size", "65536"));
+    assertNull(problem("berth.storage.azure.block-size", "104857600"));
+    assertNotNull(problem("berth.storage.azure.block-size", "65535"));
+    assertNotNull(problem("berth.storage.azure.block-size", "104857601"));
+    assertTrue(problem("berth.storage.azure.block-size", "4M").startsWith("not a whole number"));
+    assertNull(problem("berth.storage.azure.max-retries", "0"));
+    assertNull(problem("berth.storage.azure.max-retries", "20"));
+    assertNotNull(problem("berth.storage.azure.max-retries", "21"));
+    assertNotNull(problem("berth.storage.azure.max-retries", "-1"));
+  }
+
+  @Test
+  void booleans_typoIsAProblem() {
+    assertNull(problem("berth.delete.enabled", "false"));
+    assertNull(problem("berth.delete.enabled", "TRUE"));
+    assertNotNull(problem("berth.delete.enabled", "ture"));
+  }
+
+  @Test
+  void containerNames_followAzuresRules() {
+    for (String ok : new String[] {"registry", "abc", "a-b-c", "r2d2", "a".repeat(63)}) {
+      assertNull(BerthProperties.containerProblem(ok), ok);
+    }
+    for (String bad : new String[] {"ab", "a".repeat(64), "Registry", "my_images", "a--b", "-ab", "ab-"}) {
+      assertNotNull(BerthProperties.containerProblem(bad), bad);
+    }
+  }
+}

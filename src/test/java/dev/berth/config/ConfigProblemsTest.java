@@ -1,0 +1,124 @@
+package dev.berth.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.config.ConfigProblems.Setting;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the startup check reports, one line per problem. */
+class ConfigProblemsTest {
+
+  private static List<String> problems(Map<String, String> values, Map<String, String> env) {
+    Map<String, Setting> settings = new LinkedHashMap<>();
+    values.forEach((k, v) -> settings.put(k, new Setting(v, null)));
+    return ConfigProblems.find(settings, Map.of(), env);
+  }
+
+  private static List<String> azure(Map<String, String> values) {
+    Map<String, String> all = new LinkedHashMap<>(values);
+    all.put("berth.storage.driver", "azure");
+    return problems(all, Map.of());
+  }
+
+  @Test
+  void defaults_haveNoProblems() {
+    assertEquals(List.of(), problems(Map.of("berth.storage.driver", "filesystem", "berth.uploads.purge-after", "P7D"), Map.of()));
+  }
+
+  @Test
+  void unknownProperty_namesTheNearestKnownOne() {
+    List<String> p = ConfigProblems.find(Map.of(), Map.of("berth.uploads.purge-aftr", "system property"), Map.of());
+    assertEquals(List.of("berth.uploads.purge-aftr (system property) is not a Berth property; did you mean berth.uploads.purge-after?"), p);
+  }
+
+  @Test
+  void unknownProperty_inTheWrongGroup_suggestsBySameLastSegment() {
+    List<String> p = ConfigProblems.find(Map.of(), Map.of("berth.purge-after", "application.properties"), Map.of());
+    assertTrue(p.get(0).endsWith("did you mean berth.uploads.purge-after?"), p.get(0));
+  }
+
+  @Test
+  void unknownVariable_namesTheNearestKnownOne_othersAreNotJudged() {
+    List<String> p = problems(Map.of(), Map.of(
+        "BERTH_UPLOADS_PURGE_AFTR", "PT1M", "BERTH_STORAGE_DRIVER", "memory", "QUARKUS_HTTP_PORTT", "1", "HOME", "/"));
+    assertEquals(List.of("BERTH_UPLOADS_PURGE_AFTR is not a Berth environment variable; did you mean BERTH_UPLOADS_PURGE_AFTER?"), p);
+  }
+
+  @Test
+  void kubernetesServiceLinks_areNotJudged() {
+    assertEquals(List.of(), ConfigProblems.unknownVariables(List.of("BERTH_PORT", "BERTH_SERVICE_HOST", "BERTH_SERVICE_PORT",
+        "BERTH_SERVICE_PORT_HTTP", "BERTH_PORT_5000_TCP", "BERTH_PORT_5000_TCP_ADDR", "BERTH_PORT_5000_TCP_PROTO",
+        "BERTH_PORT_5000_TCP_PORT", "BERTH_DATA_SERVICE_HOST")));
+  }
+
+  @Test
+  void everyKnownPropertysVariable_isKnown() {
+    Map<String, String> env = new LinkedHashMap<>();
+    BerthProperties.ALL.keySet().forEach(k -> env.put(BerthProperties.envName(k), "x"));
+    assertEquals(List.of(), ConfigProblems.unknownVariables(env.keySet()));
+  }
+
+  @Test
+  void flavor_unknownFails_supportedPasses() {
+    assertTrue(problems(Map.of(), Map.of("SETTINGS_FLAVOR", "s3")).get(0).startsWith("SETTINGS_FLAVOR=s3 is not supported"));
+    assertTrue(problems(Map.of(), Map.of("SETTINGS_FLAVOR", "prod")).get(0).contains("Amazon S3"));
+    assertEquals(List.of(), problems(Map.of(), Map.of("SETTINGS_FLAVOR", "azureblob")));
+  }
+
+  @Test
+  void invalidValue_namesPropertyValueAndOrigin() {
+    List<String> p = ConfigProblems.find(Map.of("berth.uploads.purge-after", new Setting("PT0S", "BERTH_UPLOADS_PURGE_AFTER")), Map.of(), Map.of());
+    assertEquals(List.of("berth.uploads.purge-after=PT0S (BERTH_UPLOADS_PURGE_AFTER): zero; a duration must be at least 1 second"), p);
+  }
+
+  @Test
+  void azure_malformedConnectionString_neverQuoted() {
+    String secret = "c2VjcmV0LXNlY3JldA==";
+    List<String> p = azure(Map.of("berth.storage.azure.connection-string", "DefaultEndpointsProtocol=https;AccountKey=" + secret));
+    assertEquals(List.of("berth.storage.azure.connection-string names neither AccountName nor BlobEndpoint"), p);
+    List<String> q = azure(Map.of("berth.storage.azure.connection-string", "s3cr3t-k3y-without-equals"));
+    assertEquals(List.of("berth.storage.azure.connection-string is not of the form key=value;key=value;..."), q);
+  }
+
+  @Test
+  void azure_validConnectionStrings() {
+    assertEquals(List.of(), azure(Map.of("berth.storage.azure.connection-string", "AccountName=a;AccountKey=a2V5;")));
+    assertEquals(List.of(), azure(Map.of("berth.storage.azure.connection-string", "BlobEndpoint=http://127.0.0.1:1/a;SharedAccessSignature=sv=x&sig=y")));
+    assertEquals(List.of(), azure(Map.of("berth.storage.azure.connection-string", "UseDevelopmentStorage=true")));
+  }
+
+  @Test
+  void azure_sharedKeyWithoutAccountName() {
+    List<String> p = azure(Map.of("berth.storage.azure.account-key", "a2V5"));
+    assertEquals(1, p.size());
+    assertTrue(p.get(0).contains("resolves to shared-key") && p.get(0).contains("berth.storage.azure.account-name"), p.get(0));
+    assertTrue(azure(Map.of("berth.storage.azure.auth", "shared-key", "berth.storage.azure.account-name", "acct")).get(0)
+        .contains("needs berth.storage.azure.account-key"));
+    assertTrue(azure(Map.of("berth.storage.azure.account-name", "a", "berth.storage.azure.account-key", "not base64!")).get(0)
+        .equals("berth.storage.azure.account-key is not base64, as every storage account key is"));
+  }
+
+  @Test
+  void azure_tokenCredentialsNeedAnAccountOrEndpoint() {
+    assertFalse(azure(Map.of()).isEmpty());
+    assertEquals(List.of(), azure(Map.of("berth.storage.azure.account-name", "acct")));
+    assertEquals(List.of(), azure(Map.of("berth.storage.azure.sas-token", "sv=1", "berth.storage.azure.endpoint", "http://127.0.0.1:10000/a")));
+    assertTrue(azure(Map.of("berth.storage.azure.auth", "sas", "berth.storage.azure.account-name", "a")).get(0).contains("needs berth.storage.azure.sas-token"));
+  }
+
+  @Test
+  void azure_endpointMustBeHttpUrl_notQuoted() {
+    List<String> p = azure(Map.of("berth.storage.azure.account-name", "a", "berth.storage.azure.endpoint", "blob.example?sig=SECRET"));
+    assertEquals(List.of("berth.storage.azure.endpoint is not an http(s) URL (e.g. https://myaccount.blob.core.windows.net)"), p);
+  }
+
+  @Test
+  void azureChecks_onlyForTheAzureDriver() {
+    assertEquals(List.of(), problems(Map.of("berth.storage.driver", "filesystem", "berth.storage.azure.account-key", "a2V5"), Map.of()));
+  }
+}
