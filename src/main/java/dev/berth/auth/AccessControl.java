@@ -1,6 +1,7 @@
 package dev.berth.auth;
 
 import dev.berth.config.BerthConfig;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -22,27 +23,42 @@ public class AccessControl {
   private final BerthConfig.AuthMode mode;
   private final Accounts accounts;
   private final WatchedFile<AccessRules> rules;
+  /** Why the accounts or rules could not be read at startup: then nothing is allowed, and the process exits. */
+  private final String failure;
   private final LoginThrottle throttle;
   private final String realm;
 
-  /** @throws IllegalArgumentException when the accounts or rules file is missing or wrong */
   public AccessControl(BerthConfig config) {
     BerthConfig.Auth a = config.auth();
     this.mode = a.mode();
     this.realm = a.realm();
     this.throttle = new LoginThrottle(a.maxFailuresPerMinute());
-    if (mode == BerthConfig.AuthMode.none) {
-      this.accounts = null;
-      this.rules = null;
-      return;
+    Accounts accounts = null;
+    WatchedFile<AccessRules> rules = null;
+    String failure = null;
+    if (mode != BerthConfig.AuthMode.none) {
+      try {
+        String htpasswd = a.htpasswd().orElseThrow(() -> new IllegalArgumentException(
+            "berth.auth.mode=basic needs berth.auth.htpasswd (the accounts file)"));
+        accounts = new Accounts(new WatchedFile<>(Path.of(htpasswd), "htpasswd file", Htpasswd::parse));
+        rules = a.rules().map(r -> new WatchedFile<>(Path.of(r), "rules file", AccessRules::parse)).orElse(null);
+      } catch (IllegalArgumentException e) {
+        failure = e.getMessage();
+      }
     }
-    String htpasswd = a.htpasswd().orElseThrow(() -> new IllegalArgumentException(
-        "berth.auth.mode=basic needs berth.auth.htpasswd (the accounts file)"));
-    this.accounts = new Accounts(new WatchedFile<>(Path.of(htpasswd), "htpasswd file", Htpasswd::parse));
-    this.rules = a.rules().map(r -> new WatchedFile<>(Path.of(r), "rules file", AccessRules::parse)).orElse(null);
+    this.accounts = accounts;
+    this.rules = rules;
+    this.failure = failure;
   }
 
   void onStart(@Observes StartupEvent e) {
+    if (failure != null) {
+      // One line and exit 1, like a configuration error: a registry must not run with access
+      // control it could not read (and until the exit, it allows nothing).
+      LOG.errorf("access control: %s", failure);
+      Quarkus.asyncExit(1);
+      return;
+    }
     String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
     if (mode == BerthConfig.AuthMode.none && !isLoopback(host)) {
       LOG.warnf("*** berth.auth.mode=none on %s: anyone who reaches this port can push and delete."
@@ -66,12 +82,15 @@ public class AccessControl {
 
   /** A sign-in that needs no bcrypt (verified in the last minute): safe on an event loop. */
   public boolean recentlyVerified(String user, String password) {
-    return accounts.recentlyVerified(user, password);
+    return failure == null && accounts.recentlyVerified(user, password);
   }
 
   /** Signs in (blocking: bcrypt); {@code client} is the caller's address, for throttling. */
   public Login login(String user, String password, String client) throws InterruptedException {
     String who = client + "\u0000" + user;
+    if (failure != null) {
+      return Login.WRONG;
+    }
     if (throttle.retryAfterSeconds(who) > 0) {
       return Login.THROTTLED;
     }
@@ -89,11 +108,11 @@ public class AccessControl {
   }
 
   public boolean allows(Identity who, Action action, String repository) {
-    return !enabled() || rules().allows(who, action, repository);
+    return !enabled() || (failure == null && rules().allows(who, action, repository));
   }
 
   public boolean allowsCatalog(Identity who) {
-    return !enabled() || rules().allowsCatalog(who);
+    return !enabled() || (failure == null && rules().allowsCatalog(who));
   }
 
   private AccessRules rules() {

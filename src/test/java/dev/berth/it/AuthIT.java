@@ -118,6 +118,31 @@ class AuthIT {
   }
 
   @Test
+  void accessControlItCannotRead_stopsTheStart_inOneLine() throws Exception {
+    Path bad = work.resolve("bad-htpasswd");
+    Files.writeString(bad, Files.readString(work.resolve("htpasswd"))
+        + Cmd.of("htpasswd", "-nbm", "carol", "carol-pw").run().stdout().strip() + "\n");
+    Path badRules = work.resolve("bad-rules.yaml");
+    Files.writeString(badRules, "rules:\n  - subjects: [anonymous]\n    repositories: [\"**\"]\n    actions: [write]\n");
+    record Case(RegistryProcess.Options options, String says) {}
+    List<Case> cases = List.of(
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic"), "basic needs berth.auth.htpasswd"),
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic").env("BERTH_AUTH_HTPASSWD", bad.toString()),
+            "line 3 (carol): not a bcrypt hash; only bcrypt is accepted (htpasswd -B)"),
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic").env("BERTH_AUTH_HTPASSWD", work.resolve("htpasswd").toString())
+            .env("BERTH_AUTH_RULES", badRules.toString()), "rule 1: unknown action 'write' (accepted: pull, push, delete, catalog)"),
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic").env("BERTH_AUTH_HTPASSWD", work.resolve("missing").toString()),
+            "cannot read htpasswd file"));
+    for (Case c : cases) {
+      RegistryProcess.Exit exit = RegistryProcess.runToExit(c.options(), java.time.Duration.ofSeconds(60));
+      assertTrue(exit.code() != 0, exit.log());
+      assertTrue(exit.log().contains(c.says()), "expected '" + c.says() + "' in:\n" + exit.log());
+      assertFalse(exit.log().contains("\tat "), "a stack trace:\n" + exit.log());
+      assertFalse(exit.log().contains("$apr1$"), "a hash reached the log");
+    }
+  }
+
+  @Test
   void pushAndPull_asTheRulesSay() {
     String image = layout("team");
     Cmd.Result pushed = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:alice-Pw9", image, ref("team-a/app:v1"));
