@@ -73,7 +73,7 @@ final class BerthProperties {
     m.put("berth.auth.rules", any());
     m.put("berth.auth.realm", v -> REALM.matcher(v).matches() ? null
         : "not a realm (1-64 letters, digits, spaces, '.', '_', '-': it goes into a header)");
-    m.put("berth.auth.max-failures-per-minute", integer(1, 10_000, "1 and 10000"));
+    m.put("berth.auth.max-failures-per-minute", integer(1, 1_000_000, "1 and 1000000"));
     m.put("berth.read-only", bool());
     ALL = Collections.unmodifiableMap(m);
   }
