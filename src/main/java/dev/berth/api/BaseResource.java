@@ -1,6 +1,9 @@
 package dev.berth.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.auth.AccessControl;
+import dev.berth.auth.Action;
+import dev.berth.auth.Identity;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.CatalogService;
 import dev.berth.registry.Json;
@@ -8,7 +11,9 @@ import dev.berth.registry.Page;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -21,10 +26,12 @@ public class BaseResource {
   private static final byte[] EMPTY_OBJECT = {'{', '}'};
   private final CatalogService catalog;
   private final BerthConfig config;
+  private final AccessControl access;
 
-  public BaseResource(CatalogService catalog, BerthConfig config) {
+  public BaseResource(CatalogService catalog, BerthConfig config, AccessControl access) {
     this.catalog = catalog;
     this.config = config;
+    this.access = access;
   }
 
   @GET
@@ -39,10 +46,13 @@ public class BaseResource {
 
   @GET
   @Path("/_catalog")
-  public Response catalog(@QueryParam("n") String n, @QueryParam("last") String last) {
+  public Response catalog(@Context RoutingContext ctx, @QueryParam("n") String n, @QueryParam("last") String last) {
     int max = config.pagination().maxEntries();
     int size = Pagination.size(n, max, max);
-    Page<String> page = catalog.list(last == null || last.isEmpty() ? null : last, size);
+    Identity who = AuthGate.identity(ctx);
+    // The catalog shows only what its reader may pull: a name is information too.
+    Page<String> page = catalog.list(last == null || last.isEmpty() ? null : last, size,
+        name -> access.allows(who, Action.PULL, name));
     ObjectNode body = Json.object();
     page.items().forEach(body.putArray("repositories")::add);
     Response.ResponseBuilder b = Response.ok(Json.bytes(body)).type("application/json");

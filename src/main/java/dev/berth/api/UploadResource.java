@@ -1,5 +1,7 @@
 package dev.berth.api;
 
+import dev.berth.auth.AccessControl;
+import dev.berth.auth.Action;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.BlobService;
 import dev.berth.registry.Digest;
@@ -29,10 +31,13 @@ public class UploadResource {
   private final BlobService blobs;
   private final BerthConfig config;
 
-  public UploadResource(UploadService uploads, BlobService blobs, BerthConfig config) {
+  private final AccessControl access;
+
+  public UploadResource(UploadService uploads, BlobService blobs, BerthConfig config, AccessControl access) {
     this.uploads = uploads;
     this.blobs = blobs;
     this.config = config;
+    this.access = access;
   }
 
   @POST
@@ -42,7 +47,10 @@ public class UploadResource {
     RepositoryName repo = RegistryPath.of(ctx, RegistryPath.Kind.UPLOAD_START).name();
     if (mount != null && !mount.isEmpty()) {
       Digest d = Digest.parse(mount);
-      if (from != null && !from.isEmpty() && blobs.mount(repo, d, RepositoryName.parse(from))) {
+      // A mount reads the source repository: without pull there, it is an ordinary upload (the
+      // spec's answer when a mount can't be done), which reveals nothing about the source.
+      RepositoryName source = from == null || from.isEmpty() ? null : RepositoryName.parse(from);
+      if (source != null && access.allows(AuthGate.identity(ctx), Action.PULL, source.value()) && blobs.mount(repo, d, source)) {
         return created(repo, d);
       }
       return session(uploads.start(repo, d.algorithm()));

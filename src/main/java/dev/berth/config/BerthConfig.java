@@ -29,6 +29,48 @@ public interface BerthConfig {
 
   Uploads uploads();
 
+  Auth auth();
+
+  /**
+   * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
+   * are not purged (a mirror, or a replica in front of storage another registry writes).
+   */
+  @WithDefault("false")
+  boolean readOnly();
+
+  /** Who may do what. */
+  interface Auth {
+    /**
+     * {@code none}: anyone who reaches the port may do anything (for loopback and private
+     * networks); {@code basic}: accounts from the htpasswd file, HTTP Basic on every request.
+     */
+    @WithDefault("none")
+    AuthMode mode();
+
+    /** The htpasswd file of the accounts (bcrypt entries, as {@code htpasswd -B} writes); re-read when it changes. */
+    Optional<String> htpasswd();
+
+    /**
+     * The access-rules file (YAML); re-read when it changes. Without one, every signed-in account
+     * may pull, push, delete and list the catalog, and anonymous clients nothing.
+     */
+    Optional<String> rules();
+
+    /** The realm of the {@code WWW-Authenticate: Basic} challenge. */
+    @WithDefault("berth")
+    String realm();
+
+    /** Failed sign-ins from one address for one account, per minute, before 429 TOOMANYREQUESTS. */
+    @WithDefault("10")
+    int maxFailuresPerMinute();
+  }
+
+  /** How requests are authenticated. */
+  enum AuthMode {
+    none,
+    basic
+  }
+
   /** Where registry data lives. */
   interface Storage {
     /** Which driver stores the data: {@code filesystem}, {@code azure} or {@code memory}. */

@@ -36,6 +36,7 @@ final class BerthProperties {
       "berth.storage.azure.account-key", "berth.storage.azure.connection-string", "berth.storage.azure.sas-token");
 
   static final Map<String, Rule> ALL;
+  private static final Pattern REALM = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
 
   static {
     Map<String, Rule> m = new LinkedHashMap<>();
@@ -67,6 +68,13 @@ final class BerthProperties {
     m.put("berth.uploads.chunk-min-length", size(1, GIB));
     m.put("berth.uploads.purge-first-run", duration());
     m.put("berth.uploads.purge-enabled", bool());
+    m.put("berth.auth.mode", oneOf(BerthConfig.AuthMode.values()));
+    m.put("berth.auth.htpasswd", any()); // read and checked by access control at startup
+    m.put("berth.auth.rules", any());
+    m.put("berth.auth.realm", v -> REALM.matcher(v).matches() ? null
+        : "not a realm (1-64 letters, digits, spaces, '.', '_', '-': it goes into a header)");
+    m.put("berth.auth.max-failures-per-minute", integer(1, 1_000_000, "1 and 1000000"));
+    m.put("berth.read-only", bool());
     ALL = Collections.unmodifiableMap(m);
   }
 

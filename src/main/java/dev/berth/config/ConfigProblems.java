@@ -41,6 +41,10 @@ final class ConfigProblems {
         out.add(label(name, s) + ": " + p);
       }
     });
+    Setting mode = settings.get("berth.auth.mode");
+    if (mode != null && mode.value().trim().equalsIgnoreCase("basic") && !settings.containsKey("berth.auth.htpasswd")) {
+      out.add(label("berth.auth.mode", mode) + ": basic needs berth.auth.htpasswd (a file of bcrypt accounts, htpasswd -B)");
+    }
     Setting driver = settings.get("berth.storage.driver");
     if (driver != null && driver.value().trim().equalsIgnoreCase("azure")) {
       out.addAll(AzureConfigCheck.problems(name -> {

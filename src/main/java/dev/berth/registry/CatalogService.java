@@ -4,6 +4,7 @@ import dev.berth.storage.StorageDriver;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The repositories of the registry, one delimited listing of {@code repositories/}: paging costs
@@ -11,6 +12,7 @@ import java.util.List;
  */
 @Singleton
 public class CatalogService {
+  private static final int MAX_READS = 16;
   private final StorageDriver storage;
 
   public CatalogService(StorageDriver storage) {
@@ -23,21 +25,41 @@ public class CatalogService {
    * @throws RegistryException NAME_INVALID when {@code last} is not a repository name
    */
   public Page<String> list(String last, int limit) {
+    return list(last, limit, name -> true);
+  }
+
+  /**
+   * A page of the repositories {@code visible} accepts. Hidden names are skipped by reading on;
+   * after {@link #MAX_READS} storage pages a shorter page comes back (its last name is where the
+   * client's next request goes on), unless nothing was visible yet.
+   */
+  public Page<String> list(String last, int limit, Predicate<String> visible) {
     String after = last == null ? null : StorageLayout.repositoryEntry(RepositoryName.parse(last));
     List<String> names = new ArrayList<>();
     if (limit == 0) {
       return new Page<>(names, false);
     }
-    var page = storage.list(StorageLayout.REPOSITORIES, after, limit);
-    for (String entry : page.names()) {
-      if (entry.endsWith("/")) {
-        try {
-          names.add(StorageLayout.repositoryOf(entry).value());
-        } catch (RegistryException e) {
-          // not a repository directory: skip it
+    for (int reads = 1; ; reads++) {
+      var page = storage.list(StorageLayout.REPOSITORIES, after, limit - names.size());
+      for (String entry : page.names()) {
+        after = entry;
+        if (entry.endsWith("/")) {
+          try {
+            String name = StorageLayout.repositoryOf(entry).value();
+            if (visible.test(name)) {
+              names.add(name);
+            }
+          } catch (RegistryException e) {
+            // not a repository directory: skip it
+          }
         }
       }
+      if (!page.truncated()) {
+        return new Page<>(names, false);
+      }
+      if (names.size() >= limit || (reads >= MAX_READS && !names.isEmpty())) {
+        return new Page<>(names, true);
+      }
     }
-    return new Page<>(names, page.truncated());
   }
 }

@@ -29,16 +29,19 @@ public class UploadPurger {
   private final StorageDriver storage;
   private final UploadSessions sessions;
   private final BerthConfig.Uploads config;
+  private final boolean readOnly;
   private ScheduledExecutorService timer;
 
   public UploadPurger(StorageDriver storage, UploadSessions sessions, BerthConfig config) {
     this.storage = storage;
     this.sessions = sessions;
     this.config = config.uploads();
+    this.readOnly = config.readOnly();
   }
 
   void start(@Observes StartupEvent event) {
-    if (!config.purgeEnabled()) {
+    // A read-only registry writes nothing, and the uploads it sees are another registry's.
+    if (!config.purgeEnabled() || readOnly) {
       return;
     }
     timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,0 +1,124 @@
+package dev.berth.api;
+
+import dev.berth.auth.AccessControl;
+import dev.berth.auth.Action;
+import dev.berth.auth.Identity;
+import dev.berth.config.BerthConfig;
+import dev.berth.registry.ErrorCode;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Access control on every {@code /v2} route, after {@link RequestGate} parsed the path: read-only
+ * mode refuses writes; with auth on, the request's account is signed in (bcrypt off the event
+ * loop, with the request paused) and the action its route needs is checked against the rules.
+ * Anonymous and refused: 401 with a challenge, so the client signs in; signed in and refused: 403.
+ */
+@Singleton
+public class AuthGate {
+  static final String IDENTITY = "berth.identity";
+  private static final Logger AUDIT = Logger.getLogger("dev.berth.audit");
+
+  private final AccessControl access;
+  private final boolean readOnly;
+
+  public AuthGate(AccessControl access, BerthConfig config) {
+    this.access = access;
+    this.readOnly = config.readOnly();
+  }
+
+  void register(@Observes Router router) {
+    router.route().order(-900).handler(this::handle);
+  }
+
+  /** Who sent the request (anonymous when auth is off or no credentials came). */
+  static Identity identity(RoutingContext ctx) {
+    Identity id = ctx.get(IDENTITY);
+    return id == null ? Identity.ANONYMOUS : id;
+  }
+
+  private void handle(RoutingContext ctx) {
+    RegistryPath path = ctx.get(RegistryPath.KEY);
+    if (path == null) {
+      ctx.next();
+      return;
+    }
+    HttpMethod m = ctx.request().method();
+    boolean read = m == HttpMethod.GET || m == HttpMethod.HEAD;
+    if (readOnly && !read) {
+      RequestGate.send(ctx, new Errors.Answer(405, ErrorCode.UNSUPPORTED, "this registry is read-only", Map.of()));
+      return;
+    }
+    if (!access.enabled()) {
+      ctx.next();
+      return;
+    }
+    CredentialsHeader c = CredentialsHeader.parse(ctx.request().getHeader("Authorization"));
+    if (c == null) {
+      decide(ctx, path, Identity.ANONYMOUS);
+    } else if (c == CredentialsHeader.INVALID) {
+      challenge(ctx, "malformed credentials");
+    } else if (access.recentlyVerified(c.user(), c.password())) {
+      decide(ctx, path, Identity.account(c.user()));
+    } else {
+      String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+      ctx.request().pause();
+      ctx.vertx().executeBlocking(() -> access.login(c.user(), c.password(), client), false).onComplete(ar -> {
+        // Resumed on the event loop, before the next handler: buffered body data is delivered
+        // only once that handler is listening.
+        ctx.request().resume();
+        if (ar.failed()) {
+          RequestGate.send(ctx, Errors.of(ar.cause()));
+        } else if (ar.result() == AccessControl.Login.OK) {
+          decide(ctx, path, Identity.account(c.user()));
+        } else if (ar.result() == AccessControl.Login.THROTTLED) {
+          AUDIT.infof("throttled sign-in of %s from %s", c.user(), client);
+          RequestGate.send(ctx, new Errors.Answer(429, ErrorCode.TOOMANYREQUESTS, "too many failed sign-ins; try again later",
+              Map.of("Retry-After", Long.toString(access.retryAfter(c.user(), client)))));
+        } else {
+          AUDIT.infof("failed sign-in of %s from %s", c.user(), client);
+          challenge(ctx, "wrong user name or password");
+        }
+      });
+    }
+  }
+
+  private void decide(RoutingContext ctx, RegistryPath path, Identity who) {
+    ctx.put(IDENTITY, who);
+    boolean allowed = switch (path.kind()) {
+      case BASE -> who.authenticated();
+      case CATALOG -> access.allowsCatalog(who);
+      default -> access.allows(who, action(path, ctx.request().method()), path.name().value());
+    };
+    if (allowed) {
+      ctx.next();
+    } else if (!who.authenticated()) {
+      challenge(ctx, "sign in to " + (path.kind() == RegistryPath.Kind.BASE ? "use this registry" : "do this"));
+    } else {
+      AUDIT.infof("denied %s %s to %s", ctx.request().method(), ctx.request().path(), who);
+      RequestGate.send(ctx, new Errors.Answer(403, ErrorCode.DENIED, "not allowed for " + who, Map.of()));
+    }
+  }
+
+  /** The action a route needs: uploads (their status and cancel too) are push; every other DELETE is delete. */
+  static Action action(RegistryPath path, HttpMethod m) {
+    boolean upload = path.kind() == RegistryPath.Kind.UPLOAD_START || path.kind() == RegistryPath.Kind.UPLOAD;
+    if (upload) {
+      return Action.PUSH;
+    }
+    if (m == HttpMethod.DELETE) {
+      return Action.DELETE;
+    }
+    return m == HttpMethod.GET || m == HttpMethod.HEAD ? Action.PULL : Action.PUSH;
+  }
+
+  private void challenge(RoutingContext ctx, String detail) {
+    RequestGate.send(ctx, new Errors.Answer(401, ErrorCode.UNAUTHORIZED, detail,
+        Map.of("WWW-Authenticate", "Basic realm=\"" + access.realm() + "\", charset=\"UTF-8\"")));
+  }
+}

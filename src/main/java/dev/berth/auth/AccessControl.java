@@ -1,0 +1,121 @@
+package dev.berth.auth;
+
+import dev.berth.config.BerthConfig;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Who may do what, for the HTTP layer: signs accounts in (htpasswd) and answers rule questions.
+ * With {@code berth.auth.mode=none} everyone may do everything, as before access control.
+ */
+@Singleton
+public class AccessControl {
+  private static final Logger LOG = Logger.getLogger(AccessControl.class);
+
+  /** The outcome of a sign-in. */
+  public enum Login { OK, WRONG, THROTTLED }
+
+  private final BerthConfig.AuthMode mode;
+  private final Accounts accounts;
+  private final WatchedFile<AccessRules> rules;
+  /** Why the accounts or rules could not be read at startup: then nothing is allowed, and the process exits. */
+  private final String failure;
+  private final LoginThrottle throttle;
+  private final String realm;
+
+  public AccessControl(BerthConfig config) {
+    BerthConfig.Auth a = config.auth();
+    this.mode = a.mode();
+    this.realm = a.realm();
+    this.throttle = new LoginThrottle(a.maxFailuresPerMinute());
+    Accounts accounts = null;
+    WatchedFile<AccessRules> rules = null;
+    String failure = null;
+    if (mode != BerthConfig.AuthMode.none) {
+      try {
+        String htpasswd = a.htpasswd().orElseThrow(() -> new IllegalArgumentException(
+            "berth.auth.mode=basic needs berth.auth.htpasswd (the accounts file)"));
+        accounts = new Accounts(new WatchedFile<>(Path.of(htpasswd), "htpasswd file", Htpasswd::parse));
+        rules = a.rules().map(r -> new WatchedFile<>(Path.of(r), "rules file", AccessRules::parse)).orElse(null);
+      } catch (IllegalArgumentException e) {
+        failure = e.getMessage();
+      }
+    }
+    this.accounts = accounts;
+    this.rules = rules;
+    this.failure = failure;
+  }
+
+  void onStart(@Observes StartupEvent e) {
+    if (failure != null) {
+      // One line and exit 1, like a configuration error: a registry must not run with access
+      // control it could not read (and until the exit, it allows nothing).
+      LOG.errorf("access control: %s", failure);
+      Quarkus.asyncExit(1);
+      return;
+    }
+    String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
+    if (mode == BerthConfig.AuthMode.none && !isLoopback(host)) {
+      LOG.warnf("*** berth.auth.mode=none on %s: anyone who reaches this port can push and delete."
+          + " Set berth.auth.mode=basic (README: Access control) or listen on 127.0.0.1 ***", host);
+    } else if (mode != BerthConfig.AuthMode.none) {
+      LOG.infof("access control: %s, rules from %s", mode, rules == null ? "(none: every account may do everything)" : "the rules file");
+    }
+  }
+
+  static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+  }
+
+  public boolean enabled() {
+    return mode != BerthConfig.AuthMode.none;
+  }
+
+  public String realm() {
+    return realm;
+  }
+
+  /** A sign-in that needs no bcrypt (verified in the last minute): safe on an event loop. */
+  public boolean recentlyVerified(String user, String password) {
+    return failure == null && accounts.recentlyVerified(user, password);
+  }
+
+  /** Signs in (blocking: bcrypt); {@code client} is the caller's address, for throttling. */
+  public Login login(String user, String password, String client) throws InterruptedException {
+    String who = client + "\u0000" + user;
+    if (failure != null) {
+      return Login.WRONG;
+    }
+    if (throttle.retryAfterSeconds(who) > 0) {
+      return Login.THROTTLED;
+    }
+    if (accounts.verify(user, password)) {
+      throttle.succeeded(who);
+      return Login.OK;
+    }
+    throttle.failed(who);
+    return Login.WRONG;
+  }
+
+  /** Seconds a throttled client waits. */
+  public long retryAfter(String user, String client) {
+    return Math.max(1, throttle.retryAfterSeconds(client + "\u0000" + user));
+  }
+
+  public boolean allows(Identity who, Action action, String repository) {
+    return !enabled() || (failure == null && rules().allows(who, action, repository));
+  }
+
+  public boolean allowsCatalog(Identity who) {
+    return !enabled() || (failure == null && rules().allowsCatalog(who));
+  }
+
+  private AccessRules rules() {
+    return rules == null ? AccessRules.SIGNED_IN_MAY_DO_ALL : rules.get();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.berth.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class AccessRulesTest {
+  private static final String RULES = """
+      groups:
+        ci: [builder]
+      rules:
+        - subjects: [anonymous]
+          repositories: ["public/**"]
+          actions: [pull]
+        - subjects: ["group:ci", "user:alice"]
+          repositories: ["team-a/**"]
+          actions: [pull, push]
+        - subjects: [authenticated]
+          actions: [catalog]
+        - subjects: ["user:admin"]
+          repositories: ["**"]
+          actions: [pull, push, delete, catalog]
+        - subjects: ["user:bob"]
+          repositories: ["apps/*/web"]
+          actions: [pull]
+      """;
+  private final AccessRules rules = AccessRules.parse(RULES);
+  private final Identity alice = Identity.account("alice");
+  private final Identity builder = Identity.account("builder");
+  private final Identity bob = Identity.account("bob");
+
+  @Test
+  void anonymousPullsOnlyWhereARuleSaysSo_andSoDoesEveryone() {
+    assertTrue(rules.allows(Identity.ANONYMOUS, Action.PULL, "public/alpine"));
+    assertTrue(rules.allows(Identity.ANONYMOUS, Action.PULL, "public"));
+    assertFalse(rules.allows(Identity.ANONYMOUS, Action.PUSH, "public/alpine"));
+    assertFalse(rules.allows(Identity.ANONYMOUS, Action.PULL, "publicity/x"));
+    assertFalse(rules.allows(Identity.ANONYMOUS, Action.PULL, "team-a/app"));
+    assertTrue(rules.allows(bob, Action.PULL, "public/alpine"), "anonymous means anyone");
+  }
+
+  @Test
+  void groupsAndUsers_denyByDefault() {
+    assertTrue(rules.allows(alice, Action.PUSH, "team-a/app/api"));
+    assertTrue(rules.allows(builder, Action.PUSH, "team-a/app"));
+    assertFalse(rules.allows(builder, Action.DELETE, "team-a/app"));
+    assertFalse(rules.allows(alice, Action.PULL, "team-b/app"));
+    assertFalse(rules.allows(Identity.ANONYMOUS, Action.PUSH, "team-a/app"), "a group is never anonymous");
+    assertFalse(rules.allows(new Identity("alice", false), Action.PUSH, "team-a/app"), "a name without sign-in is nobody");
+    assertTrue(rules.allows(Identity.account("admin"), Action.DELETE, "anything/at/all"));
+  }
+
+  @Test
+  void singleStarStaysInOneComponent() {
+    assertTrue(rules.allows(bob, Action.PULL, "apps/shop/web"));
+    assertFalse(rules.allows(bob, Action.PULL, "apps/shop/x/web"));
+    assertFalse(rules.allows(bob, Action.PULL, "apps/shop/web/x"));
+  }
+
+  @Test
+  void catalogIsItsOwnAction() {
+    assertTrue(rules.allowsCatalog(bob));
+    assertFalse(rules.allowsCatalog(Identity.ANONYMOUS));
+  }
+
+  @Test
+  void withoutAFile_accountsMayDoEverything_anonymousNothing() {
+    AccessRules d = AccessRules.SIGNED_IN_MAY_DO_ALL;
+    assertTrue(d.allows(alice, Action.DELETE, "x/y"));
+    assertTrue(d.allowsCatalog(alice));
+    assertFalse(d.allows(Identity.ANONYMOUS, Action.PULL, "x/y"));
+    assertFalse(d.allowsCatalog(Identity.ANONYMOUS));
+  }
+
+  @Test
+  void emptyFile_deniesEverything() {
+    AccessRules none = AccessRules.parse("");
+    assertFalse(none.allows(alice, Action.PULL, "x"));
+    assertEquals(0, none.size());
+  }
+
+  @Test
+  void mistakesNameTheRuleAndWhatIsAccepted() {
+    assertMessage("rule 1: unknown action 'write' (accepted: pull, push, delete, catalog)",
+        "rules:\n  - subjects: [anonymous]\n    repositories: [x]\n    actions: [write]\n");
+    assertMessage("rule 1: unknown subject 'users:bob'",
+        "rules:\n  - subjects: [\"users:bob\"]\n    repositories: [x]\n    actions: [pull]\n");
+    assertMessage("rule 1: group 'ops' is not declared under groups",
+        "rules:\n  - subjects: [\"group:ops\"]\n    repositories: [x]\n    actions: [pull]\n");
+    assertMessage("rule 1: unknown key 'repos' (accepted: subjects, repositories, actions)",
+        "rules:\n  - subjects: [anonymous]\n    repos: [x]\n    actions: [pull]\n");
+    assertMessage("rule 1: invalid repository pattern 'Team/(.*)'",
+        "rules:\n  - subjects: [anonymous]\n    repositories: [\"Team/(.*)\"]\n    actions: [pull]\n");
+    assertMessage("rule 1 repositories missing", "rules:\n  - subjects: [anonymous]\n    actions: [pull]\n");
+    assertMessage("the file: unknown key 'rule'", "rule: []\n");
+    assertMessage("not valid YAML", "rules: [\n");
+  }
+
+  @Test
+  void yamlTypesAreNotInstantiated() {
+    assertThrows(IllegalArgumentException.class, () -> AccessRules.parse("!!java.net.URL [\"http://127.0.0.1/\"]\n"));
+  }
+
+  private static void assertMessage(String expectedStart, String yaml) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AccessRules.parse(yaml));
+    assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+  }
+}

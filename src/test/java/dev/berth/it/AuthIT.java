@@ -1,0 +1,165 @@
+package dev.berth.it;
+
+import static dev.berth.it.OciLayout.files;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code berth.auth.mode=basic} with real clients (JVM and native): skopeo and podman log in
+ * (a wrong password fails, as it must), push where the rules let them and are refused where they
+ * don't, pull anonymously where anonymous pull is allowed; no password reaches the log.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class AuthIT {
+  private static final String RULES = """
+      rules:
+        - subjects: [anonymous]
+          repositories: ["public/**"]
+          actions: [pull]
+        - subjects: ["user:alice"]
+          repositories: ["team-a/**", "public/**"]
+          actions: [pull, push, delete]
+        - subjects: ["user:bob"]
+          repositories: ["team-a/**"]
+          actions: [pull]
+      """;
+  private static Path work;
+  private static RegistryProcess registry;
+  private static String skopeo;
+  private static String podman;
+
+  @BeforeAll
+  static void start() throws Exception {
+    skopeo = Cmd.require("skopeo", "skopeo");
+    podman = Cmd.require("podman", "podman");
+    String htpasswd = Cmd.require("htpasswd", "apache2-utils");
+    work = TempDirs.create("berth-auth-");
+    List<String> lines = new ArrayList<>();
+    for (String user : List.of("alice", "bob")) {
+      Cmd.Result r = Cmd.of(htpasswd, "-nbB", "-C", "6", user, user + "-Pw9").run();
+      assertTrue(r.succeeded(), r.describe());
+      lines.add(r.stdout().strip());
+    }
+    Files.writeString(work.resolve("htpasswd"), String.join("\n", lines) + "\n");
+    Files.writeString(work.resolve("rules.yaml"), RULES);
+    Files.writeString(work.resolve("auth.json"), "{\"auths\":{}}\n");
+    registry = RegistryProcess.start(RegistryProcess.options()
+        .env("BERTH_AUTH_MODE", "basic")
+        .env("BERTH_AUTH_HTPASSWD", work.resolve("htpasswd").toString())
+        .env("BERTH_AUTH_RULES", work.resolve("rules.yaml").toString())
+        .env("QUARKUS_HTTP_ACCESS_LOG_ENABLED", "true"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (registry != null) {
+      String log = registry.log();
+      registry.close();
+      for (String secret : List.of("alice-Pw9", "bob-Pw9", "YWxpY2U6")) {
+        assertFalse(log.contains(secret), "a password reached the log");
+      }
+    }
+    TempDirs.delete(work);
+  }
+
+  private static Cmd.Result skopeo(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(skopeo));
+    cmd.addAll(List.of(args));
+    return Cmd.of(cmd).env("TMPDIR", "/tmp").env("REGISTRY_AUTH_FILE", work.resolve("auth.json").toString()).run();
+  }
+
+  private static String ref(String repo) {
+    return "docker://" + registry.hostPort() + "/" + repo;
+  }
+
+  private static String layout(String marker) {
+    Path dir = work.resolve("layout-" + marker);
+    OciLayout layout = OciLayout.create(dir);
+    OciLayout.Image image = layout.image("amd64", files("etc/" + marker, marker + "\n"));
+    layout.tag("v1", image.manifest());
+    return "oci:" + dir + ":v1";
+  }
+
+  private static void assertFails(Cmd.Result r, String expected) {
+    assertFalse(r.succeeded(), r.describe());
+    assertTrue((r.stdout() + r.stderr()).toLowerCase(Locale.ROOT).contains(expected), r.describe());
+  }
+
+  @Test
+  void login_checksThePassword() {
+    String authFile = work.resolve("login.json").toString();
+    assertFails(Cmd.of(skopeo, "login", "--tls-verify=false", "--authfile", authFile, "-u", "alice", "-p", "wrong",
+        registry.hostPort()).run(), "invalid username/password");
+    Cmd.Result ok = Cmd.of(skopeo, "login", "--tls-verify=false", "--authfile", authFile, "-u", "alice", "-p", "alice-Pw9",
+        registry.hostPort()).run();
+    assertTrue(ok.succeeded() && ok.stdout().contains("Login Succeeded"), ok.describe());
+
+    Path home = work.resolve("podman");
+    Cmd podmanLogin = Cmd.of(podman, "--root", home.resolve("root").toString(), "--runroot", home.resolve("run").toString(),
+        "--storage-driver", "vfs", "login", "--tls-verify=false", "--authfile", home.resolve("auth.json").toString(),
+        "-u", "bob", "-p", "not-bobs", registry.hostPort());
+    assertFails(podmanLogin.env("XDG_RUNTIME_DIR", work.toString()).run(), "invalid username/password");
+    Cmd.Result podmanOk = Cmd.of(podman, "--root", home.resolve("root").toString(), "--runroot", home.resolve("run").toString(),
+        "--storage-driver", "vfs", "login", "--tls-verify=false", "--authfile", home.resolve("auth.json").toString(),
+        "-u", "bob", "-p", "bob-Pw9", registry.hostPort()).env("XDG_RUNTIME_DIR", work.toString()).run();
+    assertTrue(podmanOk.succeeded() && podmanOk.stdout().contains("Login Succeeded"), podmanOk.describe());
+  }
+
+  @Test
+  void accessControlItCannotRead_stopsTheStart_inOneLine() throws Exception {
+    Path bad = work.resolve("bad-htpasswd");
+    Files.writeString(bad, Files.readString(work.resolve("htpasswd"))
+        + Cmd.of("htpasswd", "-nbm", "carol", "carol-pw").run().stdout().strip() + "\n");
+    Path badRules = work.resolve("bad-rules.yaml");
+    Files.writeString(badRules, "rules:\n  - subjects: [anonymous]\n    repositories: [\"**\"]\n    actions: [write]\n");
+    record Case(RegistryProcess.Options options, String says) {}
+    List<Case> cases = List.of(
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic"), "basic needs berth.auth.htpasswd"),
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic").env("BERTH_AUTH_HTPASSWD", bad.toString()),
+            "line 3 (carol): not a bcrypt hash; only bcrypt is accepted (htpasswd -B)"),
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic").env("BERTH_AUTH_HTPASSWD", work.resolve("htpasswd").toString())
+            .env("BERTH_AUTH_RULES", badRules.toString()), "rule 1: unknown action 'write' (accepted: pull, push, delete, catalog)"),
+        new Case(RegistryProcess.options().env("BERTH_AUTH_MODE", "basic").env("BERTH_AUTH_HTPASSWD", work.resolve("missing").toString()),
+            "cannot read htpasswd file"));
+    for (Case c : cases) {
+      RegistryProcess.Exit exit = RegistryProcess.runToExit(c.options(), java.time.Duration.ofSeconds(60));
+      assertTrue(exit.code() != 0, exit.log());
+      assertTrue(exit.log().contains(c.says()), "expected '" + c.says() + "' in:\n" + exit.log());
+      assertFalse(exit.log().contains("\tat "), "a stack trace:\n" + exit.log());
+      assertFalse(exit.log().contains("$apr1$"), "a hash reached the log");
+    }
+  }
+
+  @Test
+  void pushAndPull_asTheRulesSay() {
+    String image = layout("team");
+    Cmd.Result pushed = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:alice-Pw9", image, ref("team-a/app:v1"));
+    assertTrue(pushed.succeeded(), pushed.describe());
+    assertFails(skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "bob:bob-Pw9", image, ref("team-a/app:v2")), "denied");
+    assertFails(skopeo("copy", "--dest-tls-verify=false", "--dest-no-creds", image, ref("team-a/app:v3")), "unauthorized");
+
+    Cmd.Result asBob = skopeo("inspect", "--raw", "--tls-verify=false", "--creds", "bob:bob-Pw9", ref("team-a/app:v1"));
+    assertTrue(asBob.succeeded(), asBob.describe());
+    assertFails(skopeo("inspect", "--raw", "--tls-verify=false", "--no-creds", ref("team-a/app:v1")), "unauthorized");
+
+    // anonymous pull where the rules allow it
+    Cmd.Result pub = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:alice-Pw9", layout("public"), ref("public/base:v1"));
+    assertTrue(pub.succeeded(), pub.describe());
+    Path out = work.resolve("pulled");
+    Cmd.Result anon = skopeo("copy", "--src-tls-verify=false", "--src-no-creds", ref("public/base:v1"), "oci:" + out + ":v1");
+    assertTrue(anon.succeeded(), anon.describe());
+    assertEquals(200, new RegistryHttp(registry).get("/q/health/ready").status());
+  }
+}
