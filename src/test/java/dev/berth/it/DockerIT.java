@@ -245,4 +245,47 @@ class DockerIT {
     assertArrayEquals(a, exported.get("data/a.txt"));
     assertArrayEquals(b, exported.get("data/b.bin"));
   }
+
+  /**
+   * Access control as docker meets it: {@code docker login} checks the password (a wrong one is
+   * refused, never "Login Succeeded"), the stored login pushes and pulls, and without it a pull of
+   * a private repository is refused.
+   */
+  @Test
+  void loginPushPull_withBasicAuth() throws Exception {
+    Cmd.Result entry = Cmd.of(Cmd.require("htpasswd", "apache2-utils"), "-nbB", "-C", "6", "alice", "alice-Dk7").run();
+    assertTrue(entry.succeeded(), entry.describe());
+    Files.writeString(work.resolve("htpasswd"), entry.stdout().strip() + "\n");
+    Files.writeString(work.resolve("rules.yaml"),
+        "rules:\n  - subjects: [\"user:alice\"]\n    repositories: [\"team/**\"]\n    actions: [pull, push, delete]\n");
+    try (RegistryProcess auth = RegistryProcess.start(RegistryProcess.options()
+        .env("BERTH_AUTH_MODE", "basic")
+        .env("BERTH_AUTH_HTPASSWD", work.resolve("htpasswd").toString())
+        .env("BERTH_AUTH_RULES", work.resolve("rules.yaml").toString()))) {
+      String host = auth.hostPort();
+      Cmd.Result wrong = daemon.docker("login", "-u", "alice", "-p", "not-alice", host).run();
+      assertFalse(wrong.succeeded(), wrong.describe());
+      assertTrue((wrong.stdout() + wrong.stderr()).toLowerCase(java.util.Locale.ROOT).contains("unauthorized"), wrong.describe());
+      assertTrue(daemon.docker("login", "-u", "alice", "-p", "alice-Dk7", host).ok().stdout().contains("Login Succeeded"));
+
+      Path rootfs = work.resolve("rootfs.tar");
+      Files.write(rootfs, Tar.tar(OciLayout.files("etc/secret-app", "private\n")));
+      String ref = host + "/team/app:v1";
+      daemon.docker("import", rootfs.toString(), ref).ok();
+      String digest = pushedDigest(daemon.docker("push", ref).ok());
+      daemon.docker("rmi", ref).ok();
+
+      daemon.docker("logout", host).ok();
+      Cmd.Result anonymous = daemon.docker("pull", ref).run();
+      assertFalse(anonymous.succeeded(), "pulled a private repository without a login:\n" + anonymous.describe());
+
+      daemon.docker("login", "-u", "alice", "-p", "alice-Dk7", host).ok();
+      Matcher pulled = PULLED.matcher(daemon.docker("pull", ref).ok().stdout());
+      assertTrue(pulled.find());
+      assertEquals(digest, pulled.group(1));
+      daemon.docker("rmi", ref).ok();
+      daemon.docker("logout", host).ok();
+      assertFalse(auth.log().contains("alice-Dk7"), "the password reached the log");
+    }
+  }
 }
