@@ -3,6 +3,8 @@ package dev.berth.api;
 import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
 import dev.berth.auth.Identity;
+import dev.berth.auth.TokenAccess;
+import dev.berth.auth.TokenService;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.ErrorCode;
 import io.vertx.core.http.HttpMethod;
@@ -22,13 +24,16 @@ import org.jboss.logging.Logger;
 @Singleton
 public class AuthGate {
   static final String IDENTITY = "berth.identity";
+  static final String TOKEN = "berth.token";
   private static final Logger AUDIT = Logger.getLogger("dev.berth.audit");
 
   private final AccessControl access;
+  private final TokenService tokens;
   private final boolean readOnly;
 
-  public AuthGate(AccessControl access, BerthConfig config) {
+  public AuthGate(AccessControl access, TokenService tokens, BerthConfig config) {
     this.access = access;
+    this.tokens = tokens;
     this.readOnly = config.readOnly();
   }
 
@@ -40,6 +45,12 @@ public class AuthGate {
   static Identity identity(RoutingContext ctx) {
     Identity id = ctx.get(IDENTITY);
     return id == null ? Identity.ANONYMOUS : id;
+  }
+
+  /** Whether this request may read {@code repository} (a mount's source): by its token, else by the rules. */
+  static boolean mayPull(RoutingContext ctx, AccessControl access, String repository) {
+    TokenAccess token = ctx.get(TOKEN);
+    return token != null ? token.allows(Action.PULL, repository) : access.allows(identity(ctx), Action.PULL, repository);
   }
 
   private void handle(RoutingContext ctx) {
@@ -58,11 +69,23 @@ public class AuthGate {
       ctx.next();
       return;
     }
-    CredentialsHeader c = CredentialsHeader.parse(ctx.request().getHeader("Authorization"));
+    String header = ctx.request().getHeader("Authorization");
+    if (tokens.enabled() && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      TokenAccess token;
+      try {
+        token = tokens.verify(header.substring(7).trim());
+      } catch (IllegalArgumentException e) {
+        challenge(ctx, path, "invalid_token", "token " + e.getMessage());
+        return;
+      }
+      decide(ctx, path, token);
+      return;
+    }
+    CredentialsHeader c = CredentialsHeader.parse(header);
     if (c == null) {
       decide(ctx, path, Identity.ANONYMOUS);
     } else if (c == CredentialsHeader.INVALID) {
-      challenge(ctx, "malformed credentials");
+      challenge(ctx, path, null, "malformed credentials");
     } else if (access.recentlyVerified(c.user(), c.password())) {
       decide(ctx, path, Identity.account(c.user()));
     } else {
@@ -82,7 +105,7 @@ public class AuthGate {
               Map.of("Retry-After", Long.toString(access.retryAfter(c.user(), client)))));
         } else {
           AUDIT.infof("failed sign-in of %s from %s", c.user(), client);
-          challenge(ctx, "wrong user name or password");
+          challenge(ctx, path, null, "wrong user name or password");
         }
       });
     }
@@ -98,11 +121,32 @@ public class AuthGate {
     if (allowed) {
       ctx.next();
     } else if (!who.authenticated()) {
-      challenge(ctx, "sign in to " + (path.kind() == RegistryPath.Kind.BASE ? "use this registry" : "do this"));
+      challenge(ctx, path, null, "sign in to " + (path.kind() == RegistryPath.Kind.BASE ? "use this registry" : "do this"));
     } else {
       AUDIT.infof("denied %s %s to %s", ctx.request().method(), ctx.request().path(), who);
       RequestGate.send(ctx, new Errors.Answer(403, ErrorCode.DENIED, "not allowed for " + who, Map.of()));
     }
+  }
+
+  /** With a token, its {@code access} claim decides; a refusal is a challenge for the scope needed (a client then asks for it). */
+  private void decide(RoutingContext ctx, RegistryPath path, TokenAccess token) {
+    Identity who = token.identity();
+    ctx.put(IDENTITY, who);
+    ctx.put(TOKEN, token);
+    boolean allowed = switch (path.kind()) {
+      case BASE -> true;
+      case CATALOG -> token.allowsCatalog();
+      default -> token.allows(action(path, ctx.request().method()), path.name().value());
+    };
+    if (allowed) {
+      ctx.next();
+      return;
+    }
+    if (who.authenticated()) {
+      AUDIT.infof("denied %s %s to %s (token scope)", ctx.request().method(), ctx.request().path(), who);
+    }
+    RequestGate.send(ctx, new Errors.Answer(401, who.authenticated() ? ErrorCode.DENIED : ErrorCode.UNAUTHORIZED,
+        "the token does not allow this", Map.of("WWW-Authenticate", Challenges.of(ctx, path, access, tokens, "insufficient_scope"))));
   }
 
   /** The action a route needs: uploads (their status and cancel too) are push; every other DELETE is delete. */
@@ -117,8 +161,8 @@ public class AuthGate {
     return m == HttpMethod.GET || m == HttpMethod.HEAD ? Action.PULL : Action.PUSH;
   }
 
-  private void challenge(RoutingContext ctx, String detail) {
+  private void challenge(RoutingContext ctx, RegistryPath path, String error, String detail) {
     RequestGate.send(ctx, new Errors.Answer(401, ErrorCode.UNAUTHORIZED, detail,
-        Map.of("WWW-Authenticate", "Basic realm=\"" + access.realm() + "\", charset=\"UTF-8\"")));
+        Map.of("WWW-Authenticate", Challenges.of(ctx, path, access, tokens, error))));
   }
 }

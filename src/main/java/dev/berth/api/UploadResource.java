@@ -1,7 +1,6 @@
 package dev.berth.api;
 
 import dev.berth.auth.AccessControl;
-import dev.berth.auth.Action;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.BlobService;
 import dev.berth.registry.Digest;
@@ -50,7 +49,7 @@ public class UploadResource {
       // A mount reads the source repository: without pull there, it is an ordinary upload (the
       // spec's answer when a mount can't be done), which reveals nothing about the source.
       RepositoryName source = from == null || from.isEmpty() ? null : RepositoryName.parse(from);
-      if (source != null && access.allows(AuthGate.identity(ctx), Action.PULL, source.value()) && blobs.mount(repo, d, source)) {
+      if (source != null && AuthGate.mayPull(ctx, access, source.value()) && blobs.mount(repo, d, source)) {
         return created(repo, d);
       }
       return session(uploads.start(repo, d.algorithm()));

@@ -102,6 +102,11 @@ public class AccessControl {
     return Login.WRONG;
   }
 
+  /** The account's fingerprint (see {@link Htpasswd#fingerprint}); empty when it doesn't exist. */
+  java.util.Optional<String> fingerprint(String user) {
+    return failure != null ? java.util.Optional.empty() : accounts.fingerprint(user);
+  }
+
   /** Seconds a throttled client waits. */
   public long retryAfter(String user, String client) {
     return Math.max(1, throttle.retryAfterSeconds(client + "\u0000" + user));

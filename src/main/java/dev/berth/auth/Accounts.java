@@ -29,6 +29,11 @@ final class Accounts {
     this.file = file;
   }
 
+  /** The account's fingerprint in the current file (empty when there is no such account). */
+  java.util.Optional<String> fingerprint(String user) {
+    return file.get().fingerprint(user);
+  }
+
   /** True when this pair was verified in the last minute (no bcrypt: cheap enough for an event loop). */
   boolean recentlyVerified(String user, String password) {
     Verified v = verified.get(key(user, password));

@@ -23,14 +23,17 @@ public final class Htpasswd {
   private static final String DECOY = "$2y$10$EyuEYEFNHjuARVq7U6zdse4092JmkQE.tihQ1x7scSui9.vc9yuju";
 
   private final Map<String, Password> accounts;
+  private final Map<String, String> fingerprints;
 
-  private Htpasswd(Map<String, Password> accounts) {
+  private Htpasswd(Map<String, Password> accounts, Map<String, String> fingerprints) {
     this.accounts = Map.copyOf(accounts);
+    this.fingerprints = Map.copyOf(fingerprints);
   }
 
   /** @throws IllegalArgumentException naming the line and what is wrong with it (never its hash) */
   public static Htpasswd parse(String text) {
     Map<String, Password> accounts = new LinkedHashMap<>();
+    Map<String, String> fingerprints = new LinkedHashMap<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();
@@ -54,8 +57,9 @@ public final class Htpasswd {
       if (accounts.put(user, decode(hash)) != null) {
         throw new IllegalArgumentException(where + ": " + user + " appears twice");
       }
+      fingerprints.put(user, digestOf(hash));
     }
-    return new Htpasswd(accounts);
+    return new Htpasswd(accounts, fingerprints);
   }
 
   /** Whether the password is the account's: a bcrypt computation (tens of milliseconds, on purpose). */
@@ -69,6 +73,23 @@ public final class Htpasswd {
       return factory().verify(p, password.toCharArray());
     } catch (GeneralSecurityException e) {
       return false;
+    }
+  }
+
+  /**
+   * A short digest of the account's stored hash (not of its password): refresh tokens carry it, so
+   * a changed password or a removed account ends them.
+   */
+  public java.util.Optional<String> fingerprint(String user) {
+    return java.util.Optional.ofNullable(fingerprints.get(user));
+  }
+
+  private static String digestOf(String hash) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(hash.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return java.util.HexFormat.of().formatHex(d, 0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

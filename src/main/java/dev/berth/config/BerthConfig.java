@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,7 +43,9 @@ public interface BerthConfig {
   interface Auth {
     /**
      * {@code none}: anyone who reaches the port may do anything (for loopback and private
-     * networks); {@code basic}: accounts from the htpasswd file, HTTP Basic on every request.
+     * networks); {@code basic}: accounts from the htpasswd file, HTTP Basic on every request;
+     * {@code token}: the same accounts sign in at the built-in token service ({@code /token}) and
+     * requests carry its short-lived signed tokens (Docker token authentication).
      */
     @WithDefault("none")
     AuthMode mode();
@@ -63,12 +66,49 @@ public interface BerthConfig {
     /** Failed sign-ins from one address for one account, per minute, before 429 TOOMANYREQUESTS. */
     @WithDefault("10")
     int maxFailuresPerMinute();
+
+    /** The service name of tokens ({@code service=} of challenges, the {@code aud} claim). */
+    @WithDefault("berth")
+    String service();
+
+    Token token();
+  }
+
+  /** The built-in token service ({@code berth.auth.mode=token}). */
+  interface Token {
+    /** The PEM file of the private key that signs tokens (PKCS#8, EC P-256 → ES256, or RSA → RS256). */
+    Optional<String> signingKey();
+
+    /**
+     * PEM files of the public keys tokens are accepted from: the signing key's, and during a
+     * rotation the next or the previous one (comma-separated).
+     */
+    Optional<List<String>> verificationKeys();
+
+    /** How long an access token is valid. */
+    @WithDefault("PT5M")
+    Duration ttl();
+
+    /** How long a refresh token ({@code offline_token=true}, {@code access_type=offline}) is valid. */
+    @WithDefault("P7D")
+    Duration refreshTtl();
+
+    /** The {@code iss} of tokens. */
+    @WithDefault("berth")
+    String issuer();
+
+    /**
+     * The token endpoint's absolute URL in challenges (behind a proxy, its public address); default:
+     * {@code /token} on the scheme and host the request came with.
+     */
+    Optional<String> realm();
   }
 
   /** How requests are authenticated. */
   enum AuthMode {
     none,
-    basic
+    basic,
+    token
   }
 
   /** Where registry data lives. */

@@ -74,6 +74,14 @@ final class BerthProperties {
     m.put("berth.auth.realm", v -> REALM.matcher(v).matches() ? null
         : "not a realm (1-64 letters, digits, spaces, '.', '_', '-': it goes into a header)");
     m.put("berth.auth.max-failures-per-minute", integer(1, 1_000_000, "1 and 1000000"));
+    m.put("berth.auth.service", v -> REALM.matcher(v).matches() ? null
+        : "not a service name (1-64 letters, digits, spaces, '.', '_', '-': it goes into a header)");
+    m.put("berth.auth.token.signing-key", any()); // read and checked by access control at startup
+    m.put("berth.auth.token.verification-keys", any());
+    m.put("berth.auth.token.ttl", duration());
+    m.put("berth.auth.token.refresh-ttl", duration());
+    m.put("berth.auth.token.issuer", v -> REALM.matcher(v).matches() ? null : "not an issuer (1-64 letters, digits, '.', '_', '-')");
+    m.put("berth.auth.token.realm", v -> v.startsWith("https://") || v.startsWith("http://") ? null : "not an http(s) URL");
     m.put("berth.read-only", bool());
     ALL = Collections.unmodifiableMap(m);
   }

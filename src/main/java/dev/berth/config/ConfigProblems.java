@@ -42,8 +42,14 @@ final class ConfigProblems {
       }
     });
     Setting mode = settings.get("berth.auth.mode");
-    if (mode != null && mode.value().trim().equalsIgnoreCase("basic") && !settings.containsKey("berth.auth.htpasswd")) {
-      out.add(label("berth.auth.mode", mode) + ": basic needs berth.auth.htpasswd (a file of bcrypt accounts, htpasswd -B)");
+    String m = mode == null ? "none" : mode.value().trim().toLowerCase(java.util.Locale.ROOT);
+    if ((m.equals("basic") || m.equals("token")) && !settings.containsKey("berth.auth.htpasswd")) {
+      out.add(label("berth.auth.mode", mode) + ": " + m + " needs berth.auth.htpasswd (a file of bcrypt accounts, htpasswd -B)");
+    }
+    if (m.equals("token") && (!settings.containsKey("berth.auth.token.signing-key")
+        || !settings.containsKey("berth.auth.token.verification-keys"))) {
+      out.add(label("berth.auth.mode", mode) + ": token needs berth.auth.token.signing-key and"
+          + " berth.auth.token.verification-keys (PEM files; README: Access control)");
     }
     Setting driver = settings.get("berth.storage.driver");
     if (driver != null && driver.value().trim().equalsIgnoreCase("azure")) {

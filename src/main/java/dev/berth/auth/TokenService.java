@@ -1,0 +1,122 @@
+package dev.berth.auth;
+
+import dev.berth.config.BerthConfig;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The built-in token service of {@code berth.auth.mode=token}: grants a scope request what the
+ * rules allow (never more), signs it into a short-lived token, and verifies tokens on requests.
+ * Every replica with the same key files verifies every other's tokens: no state is shared.
+ */
+@Singleton
+public class TokenService {
+  private static final Logger LOG = Logger.getLogger(TokenService.class);
+
+  /** An issued token, as {@code /token} answers it. */
+  public record Issued(String token, long expiresIn, Optional<String> refreshToken, List<Scope> granted) {}
+
+  private final AccessControl access;
+  private final Tokens tokens;
+  private final String failure;
+  private final String service;
+  private final Optional<String> realm;
+
+  public TokenService(BerthConfig config, AccessControl access) {
+    this.access = access;
+    BerthConfig.Auth a = config.auth();
+    this.service = a.service();
+    this.realm = a.token().realm();
+    Tokens t = null;
+    String f = null;
+    if (a.mode() == BerthConfig.AuthMode.token) {
+      try {
+        String signing = a.token().signingKey().orElseThrow(() -> new IllegalArgumentException(
+            "berth.auth.mode=token needs berth.auth.token.signing-key"));
+        List<Path> verifying = a.token().verificationKeys().orElse(List.of()).stream().map(Path::of).toList();
+        t = new Tokens(TokenKeys.load(Path.of(signing), verifying), a.token().issuer(), service,
+            a.token().ttl(), a.token().refreshTtl(), () -> System.currentTimeMillis() / 1000);
+      } catch (IllegalArgumentException e) {
+        f = e.getMessage();
+      }
+    }
+    this.tokens = t;
+    this.failure = f;
+  }
+
+  void onStart(@Observes StartupEvent e) {
+    if (failure != null) {
+      LOG.errorf("token service: %s", failure);
+      Quarkus.asyncExit(1);
+    }
+  }
+
+  public boolean enabled() {
+    return tokens != null;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  /** The configured token endpoint URL, when there is one (else it comes from the request). */
+  public Optional<String> realm() {
+    return realm;
+  }
+
+  /** The requested scopes, each cut down to what the rules allow {@code who}; then a token for them. */
+  public Issued issue(Identity who, List<Scope> requested, boolean offline) {
+    List<Scope> granted = new ArrayList<>();
+    for (Scope s : requested) {
+      if (s.type().equals("registry")) {
+        if (access.allowsCatalog(who)) {
+          granted.add(s);
+        }
+        continue;
+      }
+      Set<String> actions = new LinkedHashSet<>();
+      for (Action a : List.of(Action.PULL, Action.PUSH, Action.DELETE)) {
+        if ((s.actions().contains(a.wire()) || s.actions().contains("*")) && access.allows(who, a, s.name())) {
+          actions.add(a.wire());
+        }
+      }
+      if (!actions.isEmpty()) {
+        granted.add(new Scope(s.type(), s.name(), actions));
+      }
+    }
+    String subject = who.authenticated() ? who.name() : "";
+    Optional<String> refresh = offline && who.authenticated()
+        ? access.fingerprint(who.name()).map(fp -> tokens.refresh(who.name(), fp)) : Optional.empty();
+    return new Issued(tokens.access(subject, granted), tokens.ttlSeconds(), refresh, granted);
+  }
+
+  /** The account a refresh token stands for, if it is valid and its password hasn't changed since. */
+  public Optional<Identity> redeem(String refreshToken) {
+    try {
+      Tokens.Refresh r = tokens.verifyRefresh(refreshToken);
+      return access.fingerprint(r.subject()).filter(r.fingerprint()::equals).map(fp -> Identity.account(r.subject()));
+    } catch (Tokens.InvalidToken e) {
+      return Optional.empty();
+    }
+  }
+
+  /** @throws IllegalArgumentException with why (for the challenge's {@code error_description}) */
+  public TokenAccess verify(String jwt) {
+    try {
+      Tokens.Access a = tokens.verifyAccess(jwt);
+      Identity who = a.subject().isEmpty() ? Identity.ANONYMOUS : Identity.account(a.subject());
+      return new TokenAccess(who, a.scopes());
+    } catch (Tokens.InvalidToken e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
+}
