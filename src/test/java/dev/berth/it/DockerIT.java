@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The docker CLI and a private dockerd push, remove and pull images (Docker v2 schema 2, the
@@ -247,21 +249,31 @@ class DockerIT {
   }
 
   /**
-   * Access control as docker meets it: {@code docker login} checks the password (a wrong one is
+   * Access control as docker meets it, in basic and in token mode (where dockerd follows the
+   * Bearer challenge to {@code /token}): {@code docker login} checks the password (a wrong one is
    * refused, never "Login Succeeded"), the stored login pushes and pulls, and without it a pull of
    * a private repository is refused.
    */
-  @Test
-  void loginPushPull_withBasicAuth() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"basic", "token"})
+  void loginPushPull_withAccessControl(String mode) throws Exception {
     Cmd.Result entry = Cmd.of(Cmd.require("htpasswd", "apache2-utils"), "-nbB", "-C", "6", "alice", "alice-Dk7").run();
     assertTrue(entry.succeeded(), entry.describe());
     Files.writeString(work.resolve("htpasswd"), entry.stdout().strip() + "\n");
     Files.writeString(work.resolve("rules.yaml"),
         "rules:\n  - subjects: [\"user:alice\"]\n    repositories: [\"team/**\"]\n    actions: [pull, push, delete]\n");
-    try (RegistryProcess auth = RegistryProcess.start(RegistryProcess.options()
-        .env("BERTH_AUTH_MODE", "basic")
+    RegistryProcess.Options options = RegistryProcess.options()
+        .env("BERTH_AUTH_MODE", mode)
         .env("BERTH_AUTH_HTPASSWD", work.resolve("htpasswd").toString())
-        .env("BERTH_AUTH_RULES", work.resolve("rules.yaml").toString()))) {
+        .env("BERTH_AUTH_RULES", work.resolve("rules.yaml").toString());
+    if (mode.equals("token")) {
+      Path key = work.resolve("token.pem");
+      Cmd.of("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString()).ok();
+      Cmd.of("openssl", "pkey", "-in", key.toString(), "-pubout", "-out", work.resolve("token.pub").toString()).ok();
+      options.env("BERTH_AUTH_TOKEN_SIGNING_KEY", key.toString())
+          .env("BERTH_AUTH_TOKEN_VERIFICATION_KEYS", work.resolve("token.pub").toString());
+    }
+    try (RegistryProcess auth = RegistryProcess.start(options)) {
       String host = auth.hostPort();
       Cmd.Result wrong = daemon.docker("login", "-u", "alice", "-p", "not-alice", host).run();
       assertFalse(wrong.succeeded(), wrong.describe());
