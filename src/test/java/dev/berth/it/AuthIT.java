@@ -107,6 +107,20 @@ class AuthIT {
     return "oci:" + dir + ":v1";
   }
 
+  private boolean awaitLog(String text) {
+    try {
+      for (int i = 0; i < 50; i++) {
+        if (registry.log().contains(text)) {
+          return true;
+        }
+        Thread.sleep(100);
+      }
+      return false;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The command failed, saying one of {@code expected} ({@code |}-separated). */
   private static void assertFails(Cmd.Result r, String expected) {
     assertFalse(r.succeeded(), r.describe());
@@ -168,6 +182,7 @@ class AuthIT {
     Cmd.Result pushed = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:alice-Pw9", image, ref("team-a/app:v1"));
     assertTrue(pushed.succeeded(), pushed.describe());
     assertFails(skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "bob:bob-Pw9", image, ref("team-a/app:v2")), "denied");
+    assertTrue(awaitLog("denied ") && awaitLog(" to bob"), "the refusal is in the audit log");
     assertFails(skopeo("copy", "--dest-tls-verify=false", "--dest-no-creds", image, ref("team-a/app:v3")),
         "unauthorized|denied"); // with a token, containers/image words an insufficient scope as "denied"
 
