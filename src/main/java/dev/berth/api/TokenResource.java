@@ -43,16 +43,11 @@ public class TokenResource {
   @GET
   public Response get(@Context RoutingContext ctx, @QueryParam("service") String service, @QueryParam("scope") List<String> scope,
       @QueryParam("offline_token") String offline) throws InterruptedException {
-    Response bad = check(service);
-    if (bad != null) {
-      return bad;
+    Asked asked = asked(service, scope);
+    if (asked.refusal() != null) {
+      return asked.refusal();
     }
-    List<Scope> scopes;
-    try {
-      scopes = Scope.parseAll(scope);
-    } catch (IllegalArgumentException e) {
-      return error(400, "invalid_scope", e.getMessage());
-    }
+    List<Scope> scopes = asked.scopes();
     CredentialsHeader c = CredentialsHeader.parse(ctx.request().getHeader("Authorization"));
     Identity who = Identity.ANONYMOUS;
     if (c == CredentialsHeader.INVALID) {
@@ -77,16 +72,11 @@ public class TokenResource {
   public Response post(@Context RoutingContext ctx, @FormParam("grant_type") String grant, @FormParam("service") String service,
       @FormParam("scope") List<String> scope, @FormParam("username") String user, @FormParam("password") String password,
       @FormParam("refresh_token") String refresh, @FormParam("access_type") String accessType) throws InterruptedException {
-    Response bad = check(service);
-    if (bad != null) {
-      return bad;
+    Asked asked = asked(service, scope);
+    if (asked.refusal() != null) {
+      return asked.refusal();
     }
-    List<Scope> scopes;
-    try {
-      scopes = Scope.parseAll(scope);
-    } catch (IllegalArgumentException e) {
-      return error(400, "invalid_scope", e.getMessage());
-    }
+    List<Scope> scopes = asked.scopes();
     Identity who;
     String keep = null;
     if ("password".equals(grant) && user != null && password != null) {
@@ -116,14 +106,21 @@ public class TokenResource {
     return json(200, body);
   }
 
-  private Response check(String service) {
+  /** The scopes a token request asks for, or why it is refused before any sign-in. */
+  private record Asked(List<Scope> scopes, Response refusal) {}
+
+  private Asked asked(String service, List<String> scope) {
     if (!tokens.enabled()) {
-      return Response.status(404).entity("Not Found").type("text/plain").build();
+      return new Asked(null, Response.status(404).entity("Not Found").type("text/plain").build());
     }
     if (service != null && !service.isEmpty() && !service.equals(tokens.service())) {
-      return error(400, "invalid_request", "this token service is for service '" + tokens.service() + "'");
+      return new Asked(null, error(400, "invalid_request", "this token service is for service '" + tokens.service() + "'"));
     }
-    return null;
+    try {
+      return new Asked(Scope.parseAll(scope), null);
+    } catch (IllegalArgumentException e) {
+      return new Asked(null, error(400, "invalid_scope", e.getMessage()));
+    }
   }
 
   private Optional<Response> signIn(RoutingContext ctx, String user, String password) throws InterruptedException {
