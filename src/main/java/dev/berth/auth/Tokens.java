@@ -30,7 +30,6 @@ import org.jose4j.lang.UnresolvableKeyException;
  * are refused before any claim is read.
  */
 final class Tokens {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String REFRESH = "berth_refresh";
 
   /** A verified access token: who, and what it allows. */
@@ -46,6 +45,8 @@ final class Tokens {
   private final Duration refreshTtl;
   private final LongSupplier epochSeconds;
   private final JwtConsumer consumer;
+  /** An instance field: a static one would be seeded while the native image is built. */
+  private final SecureRandom random = new SecureRandom();
 
   Tokens(TokenKeys keys, String issuer, String service, Duration ttl, Duration refreshTtl, LongSupplier epochSeconds) {
     this.keys = keys;
@@ -144,7 +145,7 @@ final class Tokens {
     c.setNotBefore(NumericDate.fromSeconds(now - 10));
     c.setExpirationTime(NumericDate.fromSeconds(now + life.toSeconds()));
     byte[] id = new byte[12];
-    RANDOM.nextBytes(id);
+    random.nextBytes(id);
     c.setJwtId(Base64.getUrlEncoder().withoutPadding().encodeToString(id));
     return c;
   }
