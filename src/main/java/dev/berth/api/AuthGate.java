@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,10 +85,15 @@ public class AuthGate {
     CredentialsHeader c = CredentialsHeader.parse(header);
     if (c == null) {
       decide(ctx, path, Identity.ANONYMOUS);
-    } else if (c == CredentialsHeader.INVALID) {
+      return;
+    }
+    if (c == CredentialsHeader.INVALID) {
       challenge(ctx, path, null, "malformed credentials");
-    } else if (access.recentlyVerified(c.user(), c.password())) {
-      decide(ctx, path, Identity.account(c.user()));
+      return;
+    }
+    Optional<Identity> seen = access.recentlyVerified(c.user(), c.password());
+    if (seen.isPresent()) {
+      decide(ctx, path, seen.get());
     } else {
       String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
       ctx.request().pause();
@@ -97,9 +103,9 @@ public class AuthGate {
         ctx.request().resume();
         if (ar.failed()) {
           RequestGate.send(ctx, Errors.of(ar.cause()));
-        } else if (ar.result() == AccessControl.Login.OK) {
-          decide(ctx, path, Identity.account(c.user()));
-        } else if (ar.result() == AccessControl.Login.THROTTLED) {
+        } else if (ar.result().outcome() == AccessControl.Login.OK) {
+          decide(ctx, path, ar.result().identity());
+        } else if (ar.result().outcome() == AccessControl.Login.THROTTLED) {
           AUDIT.infof("throttled sign-in of %s from %s", c.user(), client);
           RequestGate.send(ctx, new Errors.Answer(429, ErrorCode.TOOMANYREQUESTS, "too many failed sign-ins; try again later",
               Map.of("Retry-After", Long.toString(access.retryAfter(c.user(), client)))));

@@ -54,11 +54,11 @@ public class TokenResource {
       return unauthorized("malformed credentials");
     }
     if (c != null) {
-      Optional<Response> refused = signIn(ctx, c.user(), c.password());
-      if (refused.isPresent()) {
-        return refused.get();
+      Signed signed = signIn(ctx, c.user(), c.password());
+      if (signed.refusal() != null) {
+        return signed.refusal();
       }
-      who = Identity.account(c.user());
+      who = signed.who();
     }
     TokenService.Issued t = tokens.issue(who, scopes, "true".equals(offline));
     ObjectNode body = Json.object().put("token", t.token()).put("access_token", t.token())
@@ -80,11 +80,11 @@ public class TokenResource {
     Identity who;
     String keep = null;
     if ("password".equals(grant) && user != null && password != null) {
-      Optional<Response> refused = signIn(ctx, user, password);
-      if (refused.isPresent()) {
-        return refused.get();
+      Signed signed = signIn(ctx, user, password);
+      if (signed.refusal() != null) {
+        return signed.refusal();
       }
-      who = Identity.account(user);
+      who = signed.who();
     } else if ("refresh_token".equals(grant) && refresh != null) {
       Optional<Identity> id = tokens.redeem(refresh);
       if (id.isEmpty()) {
@@ -123,13 +123,17 @@ public class TokenResource {
     }
   }
 
-  private Optional<Response> signIn(RoutingContext ctx, String user, String password) throws InterruptedException {
+  /** Who signed in, or the answer that refuses them. */
+  private record Signed(Identity who, Response refusal) {}
+
+  private Signed signIn(RoutingContext ctx, String user, String password) throws InterruptedException {
     String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
-    return switch (access.login(user, password, client)) {
-      case OK -> Optional.empty();
-      case THROTTLED -> Optional.of(Response.fromResponse(error(429, "slow_down", "too many failed sign-ins; try again later"))
+    AccessControl.SignIn s = access.login(user, password, client);
+    return switch (s.outcome()) {
+      case OK -> new Signed(s.identity(), null);
+      case THROTTLED -> new Signed(null, Response.fromResponse(error(429, "slow_down", "too many failed sign-ins; try again later"))
           .header("Retry-After", access.retryAfter(user, client)).build());
-      case WRONG -> Optional.of(unauthorized("wrong user name or password"));
+      case WRONG -> new Signed(null, unauthorized("wrong user name or password"));
     };
   }
 

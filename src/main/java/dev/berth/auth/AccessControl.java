@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -26,6 +27,8 @@ public class AccessControl {
   /** Why the accounts or rules could not be read at startup: then nothing is allowed, and the process exits. */
   private final String failure;
   private final LoginThrottle throttle;
+  private final ExternalIssuers external = new ExternalIssuers();
+  private final SeenTokens externalSeen = new SeenTokens();
   private final String realm;
 
   public AccessControl(BerthConfig config) {
@@ -80,31 +83,51 @@ public class AccessControl {
     return realm;
   }
 
-  /** A sign-in that needs no bcrypt (verified in the last minute): safe on an event loop. */
-  public boolean recentlyVerified(String user, String password) {
-    return failure == null && accounts.recentlyVerified(user, password);
+  /** How a sign-in ended, and who signed in. */
+  public record SignIn(Login outcome, Identity identity) {}
+
+  /** A sign-in that needs no bcrypt and no key fetch (verified in the last minute): safe on an event loop. */
+  public Optional<Identity> recentlyVerified(String user, String password) {
+    if (failure != null) {
+      return Optional.empty();
+    }
+    if (accounts.recentlyVerified(user, password)) {
+      return Optional.of(Identity.account(user));
+    }
+    return externalSeen.get(password, rules());
   }
 
-  /** Signs in (blocking: bcrypt); {@code client} is the caller's address, for throttling. */
-  public Login login(String user, String password, String client) throws InterruptedException {
+  /**
+   * Signs in (blocking: bcrypt, or fetching an issuer's keys); {@code client} is the caller's
+   * address, for throttling. A password that is a token of an issuer the rules declare signs in
+   * as that token's identity (the user name is then free: CI tools insist on one).
+   */
+  public SignIn login(String user, String password, String client) throws InterruptedException {
     String who = client + "\u0000" + user;
     if (failure != null) {
-      return Login.WRONG;
+      return new SignIn(Login.WRONG, null);
     }
     if (throttle.retryAfterSeconds(who) > 0) {
-      return Login.THROTTLED;
+      return new SignIn(Login.THROTTLED, null);
+    }
+    AccessRules current = rules();
+    Optional<Identity> vouched = external.verify(current, password);
+    if (vouched.isPresent()) {
+      externalSeen.put(password, current, vouched.get());
+      throttle.succeeded(who);
+      return new SignIn(Login.OK, vouched.get());
     }
     if (accounts.verify(user, password)) {
       throttle.succeeded(who);
-      return Login.OK;
+      return new SignIn(Login.OK, Identity.account(user));
     }
     throttle.failed(who);
-    return Login.WRONG;
+    return new SignIn(Login.WRONG, null);
   }
 
   /** The account's fingerprint (see {@link Htpasswd#fingerprint}); empty when it doesn't exist. */
-  java.util.Optional<String> fingerprint(String user) {
-    return failure != null ? java.util.Optional.empty() : accounts.fingerprint(user);
+  Optional<String> fingerprint(String user) {
+    return failure != null ? Optional.empty() : accounts.fingerprint(user);
   }
 
   /** Seconds a throttled client waits. */

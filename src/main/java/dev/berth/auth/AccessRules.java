@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The rules file: who (subjects) may do what (actions) to which repositories (patterns). Deny by
@@ -30,18 +31,25 @@ import java.util.TreeSet;
  */
 public final class AccessRules {
   /** One rule of the file. */
-  record Rule(List<String> subjects, List<RepositoryPattern> repositories, Set<Action> actions) {}
+  record Rule(List<String> subjects, Map<String, String> claims, List<RepositoryPattern> repositories, Set<Action> actions) {}
 
   /** Without a rules file: every account may do everything, anonymous clients nothing. */
   public static final AccessRules SIGNED_IN_MAY_DO_ALL = new AccessRules(Map.of(),
-      List.of(new Rule(List.of("authenticated"), List.of(RepositoryPattern.parse("**")), EnumSet.allOf(Action.class))));
+      Map.of(), List.of(new Rule(List.of("authenticated"), Map.of(), List.of(RepositoryPattern.parse("**")), EnumSet.allOf(Action.class))));
 
   private final Map<String, Set<String>> groupsOfUser;
+  private final Map<String, IssuerSpec> issuers;
   private final List<Rule> rules;
 
-  AccessRules(Map<String, Set<String>> groupsOfUser, List<Rule> rules) {
+  AccessRules(Map<String, Set<String>> groupsOfUser, Map<String, IssuerSpec> issuers, List<Rule> rules) {
     this.groupsOfUser = Map.copyOf(groupsOfUser);
+    this.issuers = Map.copyOf(issuers);
     this.rules = List.copyOf(rules);
+  }
+
+  /** The external issuers the file declares, by name. */
+  public Map<String, IssuerSpec> issuers() {
+    return issuers;
   }
 
   /** Parses a rules file's text. @throws IllegalArgumentException naming the rule and what is wrong */
@@ -65,15 +73,37 @@ public final class AccessRules {
   }
 
   private boolean applies(Rule r, Identity who) {
+    boolean account = who.authenticated() && !who.external();
     for (String s : r.subjects()) {
       if (s.equals("anonymous")
-          || (who.authenticated() && s.equals("authenticated"))
-          || (who.authenticated() && s.equals("user:" + who.name()))
-          || (who.authenticated() && s.startsWith("group:") && groupsOfUser.getOrDefault(who.name(), Set.of()).contains(s.substring(6)))) {
+          || (account && s.equals("authenticated"))
+          || (account && s.equals("user:" + who.name()))
+          || (account && s.startsWith("group:") && groupsOfUser.getOrDefault(who.name(), Set.of()).contains(s.substring(6)))
+          || (who.external() && s.equals("issuer:" + who.issuer()) && claimsMatch(r.claims(), who.claims()))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Every claim of the rule has its value in the token ({@code *} in a rule's value matches any text). */
+  static boolean claimsMatch(Map<String, String> wanted, Map<String, String> actual) {
+    for (Map.Entry<String, String> w : wanted.entrySet()) {
+      String v = actual.get(w.getKey());
+      if (v == null || !glob(w.getValue()).matcher(v).matches()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Pattern glob(String value) {
+    String[] parts = value.split("\\*", -1);
+    StringBuilder r = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      r.append(i > 0 ? ".*" : "").append(Pattern.quote(parts[i]));
+    }
+    return Pattern.compile(r.toString());
   }
 
   /** Collects groups by user while the file is read. */

@@ -1,14 +1,35 @@
 package dev.berth.auth;
 
+import java.util.Map;
+
 /**
- * Who sent a request: an account that signed in, or nobody ({@link #ANONYMOUS}). Its groups come
- * from the rules file, so they are looked up there, not carried here.
+ * Who sent a request: an account that signed in, an identity an external issuer vouched for (a
+ * CI job's OIDC token: {@code issuer} names the issuer of the rules file, {@code claims} are the
+ * token's), or nobody ({@link #ANONYMOUS}). Groups come from the rules file, so they are looked
+ * up there, not carried here.
  */
-public record Identity(String name, boolean authenticated) {
+public record Identity(String name, boolean authenticated, String issuer, Map<String, String> claims) {
   public static final Identity ANONYMOUS = new Identity("anonymous", false);
+
+  public Identity {
+    claims = Map.copyOf(claims);
+  }
+
+  public Identity(String name, boolean authenticated) {
+    this(name, authenticated, null, Map.of());
+  }
 
   public static Identity account(String name) {
     return new Identity(name, true);
+  }
+
+  /** An identity from the issuer named {@code issuer} in the rules file; its name is {@code <issuer>:<sub>}. */
+  public static Identity external(String issuer, String subject, Map<String, String> claims) {
+    return new Identity(issuer + ":" + subject, true, issuer, claims);
+  }
+
+  public boolean external() {
+    return issuer != null;
   }
 
   @Override

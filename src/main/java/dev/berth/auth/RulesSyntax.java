@@ -14,7 +14,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /** Reads the rules file strictly: an unknown key, subject or action is an error that names its rule. */
 final class RulesSyntax {
-  private static final Pattern SUBJECT = Pattern.compile("anonymous|authenticated|(user|group):[A-Za-z0-9._@-]+");
+  private static final Pattern SUBJECT = Pattern.compile("anonymous|authenticated|(user|group|issuer):[A-Za-z0-9._@-]+");
+  private static final Pattern ISSUER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private RulesSyntax() {}
 
@@ -32,24 +33,47 @@ final class RulesSyntax {
       doc = Map.of();
     }
     Map<String, Object> top = map(doc, "the file");
-    only(top, "the file", "groups", "rules");
+    only(top, "the file", "groups", "issuers", "rules");
     Map<String, List<String>> groups = new LinkedHashMap<>();
     map(top.getOrDefault("groups", Map.of()), "groups").forEach((g, users) -> groups.put(g, strings(users, "group " + g)));
+    Map<String, IssuerSpec> issuers = issuers(top.get("issuers"));
     List<AccessRules.Rule> rules = new ArrayList<>();
     List<?> raw = top.get("rules") == null ? List.of() : list(top.get("rules"), "rules");
     for (int i = 0; i < raw.size(); i++) {
       String where = "rule " + (i + 1);
       Map<String, Object> r = map(raw.get(i), where);
-      only(r, where, "subjects", "repositories", "actions");
+      only(r, where, "subjects", "claims", "repositories", "actions");
       List<String> subjects = strings(r.get("subjects"), where + " subjects");
       for (String s : subjects) {
         if (!SUBJECT.matcher(s).matches()) {
           throw new IllegalArgumentException(where + ": unknown subject '" + s
-              + "' (accepted: anonymous, authenticated, user:<name>, group:<name>)");
+              + "' (accepted: anonymous, authenticated, user:<name>, group:<name>, issuer:<name>)");
         }
         if (s.startsWith("group:") && !groups.containsKey(s.substring(6))) {
           throw new IllegalArgumentException(where + ": group '" + s.substring(6) + "' is not declared under groups");
         }
+        if (s.startsWith("issuer:") && !issuers.containsKey(s.substring(7))) {
+          throw new IllegalArgumentException(where + ": issuer '" + s.substring(7) + "' is not declared under issuers");
+        }
+      }
+      Map<String, String> claims = new LinkedHashMap<>();
+      if (r.get("claims") != null) {
+        map(r.get("claims"), where + " claims").forEach((k, v) -> {
+          if (!(v instanceof String text) || text.isEmpty()) {
+            throw new IllegalArgumentException(where + ": claim '" + k + "' must be a non-empty string");
+          }
+          claims.put(k, text);
+        });
+      }
+      boolean issuerSubjects = subjects.stream().anyMatch(x -> x.startsWith("issuer:"));
+      if (issuerSubjects && (claims.isEmpty() || !subjects.stream().allMatch(x -> x.startsWith("issuer:")))) {
+        // Anyone can get a token from a public issuer (any GitHub repository's workflow): only
+        // its claims say whose it is.
+        throw new IllegalArgumentException(where + ": issuer subjects need claims (e.g. repository: acme/app), and only"
+            + " issuer subjects go with claims");
+      }
+      if (!claims.isEmpty() && !issuerSubjects) {
+        throw new IllegalArgumentException(where + ": claims go with issuer subjects only");
       }
       Set<Action> actions = EnumSet.noneOf(Action.class);
       for (String a : strings(r.get("actions"), where + " actions")) {
@@ -71,9 +95,47 @@ final class RulesSyntax {
           }
         }
       }
-      rules.add(new AccessRules.Rule(subjects, patterns, actions));
+      rules.add(new AccessRules.Rule(subjects, claims, patterns, actions));
     }
-    return new AccessRules(AccessRules.invert(groups), rules);
+    return new AccessRules(AccessRules.invert(groups), issuers, rules);
+  }
+
+  private static Map<String, IssuerSpec> issuers(Object raw) {
+    Map<String, IssuerSpec> out = new LinkedHashMap<>();
+    if (raw == null) {
+      return out;
+    }
+    map(raw, "issuers").forEach((name, o) -> {
+      String where = "issuer " + name;
+      if (!ISSUER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(where + ": names are letters, digits, '.', '_', '-'");
+      }
+      Map<String, Object> i = map(o, where);
+      only(i, where, "issuer", "audience", "jwks-file", "jwks-url");
+      String iss = text(i, "issuer", where);
+      String aud = text(i, "audience", where);
+      java.util.Optional<String> file = java.util.Optional.ofNullable((String) i.get("jwks-file"));
+      java.util.Optional<String> url = java.util.Optional.ofNullable((String) i.get("jwks-url"));
+      if (file.isPresent() == url.isPresent()) {
+        throw new IllegalArgumentException(where + ": give jwks-file or jwks-url (one of them)");
+      }
+      if (url.isPresent() && !url.get().startsWith("https://") && !url.get().startsWith("http://127.0.0.1")
+          && !url.get().startsWith("http://localhost")) {
+        throw new IllegalArgumentException(where + ": jwks-url must be https (keys fetched in the clear could be replaced)");
+      }
+      if (out.values().stream().anyMatch(x -> x.issuer().equals(iss))) {
+        throw new IllegalArgumentException(where + ": issuer " + iss + " is declared twice");
+      }
+      out.put(name, new IssuerSpec(name, iss, aud, file, url));
+    });
+    return out;
+  }
+
+  private static String text(Map<String, Object> m, String key, String where) {
+    if (!(m.get(key) instanceof String s) || s.isBlank()) {
+      throw new IllegalArgumentException(where + ": " + key + " missing");
+    }
+    return s;
   }
 
   @SuppressWarnings("unchecked")

@@ -56,7 +56,7 @@ final class AuthFiles {
         lines.add(entry(user, user + "-pw"));
       }
       Files.writeString(f.htpasswd, String.join("\n", lines) + "\n");
-      Files.writeString(f.rules, RULES);
+      Files.writeString(f.rules, CiIssuers.issuersYaml(f.dir) + RULES + CiIssuers.RULES);
       return f;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -88,6 +88,19 @@ class TokenApiTest {
   }
 
   @Test
+  void aCiToken_isExchangedForARegistryToken() {
+    String repo = "acme/app/" + repo("exchange");
+    String ci = CiIssuers.ciToken(c -> { });
+    String token = api().auth().preemptive().basic("ci", ci).queryParam("scope", "repository:" + repo + ":pull,push,delete")
+        .get("/token").then().statusCode(200).extract().path("token");
+    JsonNode claims = claims(token);
+    assertEquals("ci:repo:acme/app:ref:refs/heads/main", claims.path("sub").asText());
+    assertEquals("[\"pull\",\"push\"]", claims.path("access").get(0).path("actions").toString(), "no delete in the rules");
+    bearer(token).post("/v2/" + repo + "/blobs/uploads/").then().statusCode(202);
+    api().auth().preemptive().basic("ci", CiIssuers.ciToken(c -> c.setAudience("x"))).get("/token").then().statusCode(401);
+  }
+
+  @Test
   void tokenEndpoint_refusesWhatItMust() {
     api().auth().preemptive().basic("alice", "wrong").get("/token?service=berth").then().statusCode(401);
     api().get("/token?service=someone-else").then().statusCode(400);

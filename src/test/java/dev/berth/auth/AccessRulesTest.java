@@ -90,13 +90,57 @@ class AccessRulesTest {
         "rules:\n  - subjects: [\"users:bob\"]\n    repositories: [x]\n    actions: [pull]\n");
     assertMessage("rule 1: group 'ops' is not declared under groups",
         "rules:\n  - subjects: [\"group:ops\"]\n    repositories: [x]\n    actions: [pull]\n");
-    assertMessage("rule 1: unknown key 'repos' (accepted: subjects, repositories, actions)",
+    assertMessage("rule 1: unknown key 'repos' (accepted: subjects, claims, repositories, actions)",
         "rules:\n  - subjects: [anonymous]\n    repos: [x]\n    actions: [pull]\n");
     assertMessage("rule 1: invalid repository pattern 'Team/(.*)'",
         "rules:\n  - subjects: [anonymous]\n    repositories: [\"Team/(.*)\"]\n    actions: [pull]\n");
     assertMessage("rule 1 repositories missing", "rules:\n  - subjects: [anonymous]\n    actions: [pull]\n");
-    assertMessage("the file: unknown key 'rule'", "rule: []\n");
+    assertMessage("the file: unknown key 'rule' (accepted: groups, issuers, rules)", "rule: []\n");
     assertMessage("not valid YAML", "rules: [\n");
+  }
+
+  private static final String ISSUERS = """
+      issuers:
+        gh:
+          issuer: https://token.actions.githubusercontent.com
+          audience: berth
+          jwks-url: https://token.actions.githubusercontent.com/.well-known/jwks
+      rules:
+        - subjects: ["issuer:gh"]
+          claims: {repository: acme/app, ref: "refs/heads/*"}
+          repositories: ["acme/**"]
+          actions: [pull, push]
+        - subjects: [authenticated]
+          repositories: ["**"]
+          actions: [pull]
+      """;
+
+  @Test
+  void issuerIdentities_matchByClaims_andAreNotAccounts() {
+    AccessRules r = AccessRules.parse(ISSUERS);
+    Identity main = Identity.external("gh", "repo:acme/app", java.util.Map.of("repository", "acme/app", "ref", "refs/heads/main"));
+    Identity tag = Identity.external("gh", "repo:acme/app", java.util.Map.of("repository", "acme/app", "ref", "refs/tags/v1"));
+    Identity other = Identity.external("gh", "repo:evil/app", java.util.Map.of("repository", "evil/app", "ref", "refs/heads/main"));
+    assertTrue(r.allows(main, Action.PUSH, "acme/app"));
+    assertFalse(r.allows(tag, Action.PUSH, "acme/app"));
+    assertFalse(r.allows(other, Action.PULL, "acme/app"), "any repository's workflow gets a token from that issuer");
+    assertFalse(r.allows(other, Action.PULL, "x/y"), "'authenticated' means an account, not an outside identity");
+    assertEquals("https://token.actions.githubusercontent.com", r.issuers().get("gh").issuer());
+  }
+
+  @Test
+  void issuerMistakes_nameTheirPlace() {
+    String issuer = "issuers:\n  gh:\n    issuer: https://x\n    audience: berth\n    jwks-url: https://x/jwks\n";
+    assertMessage("rule 1: issuer subjects need claims",
+        issuer + "rules:\n  - subjects: [\"issuer:gh\"]\n    repositories: [x]\n    actions: [pull]\n");
+    assertMessage("rule 1: issuer 'gl' is not declared under issuers",
+        issuer + "rules:\n  - subjects: [\"issuer:gl\"]\n    claims: {a: b}\n    repositories: [x]\n    actions: [pull]\n");
+    assertMessage("rule 1: claims go with issuer subjects only",
+        "rules:\n  - subjects: [\"user:bob\"]\n    claims: {a: b}\n    repositories: [x]\n    actions: [pull]\n");
+    assertMessage("issuer gh: jwks-url must be https",
+        "issuers:\n  gh:\n    issuer: https://x\n    audience: berth\n    jwks-url: http://x/jwks\n");
+    assertMessage("issuer gh: give jwks-file or jwks-url", "issuers:\n  gh:\n    issuer: https://x\n    audience: berth\n");
+    assertMessage("issuer gh: audience missing", "issuers:\n  gh:\n    issuer: https://x\n    jwks-file: /x\n");
   }
 
   @Test
