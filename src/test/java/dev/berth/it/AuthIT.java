@@ -40,6 +40,7 @@ class AuthIT {
       """;
   Path work;
   RegistryProcess registry;
+  final CiIssuer ciIssuer = new CiIssuer();
   String skopeo;
   String podman;
 
@@ -66,7 +67,7 @@ class AuthIT {
       lines.add(r.stdout().strip());
     }
     Files.writeString(work.resolve("htpasswd"), String.join("\n", lines) + "\n");
-    Files.writeString(work.resolve("rules.yaml"), RULES);
+    Files.writeString(work.resolve("rules.yaml"), ciIssuer.issuersYaml() + RULES + CiIssuer.RULES);
     Files.writeString(work.resolve("auth.json"), "{\"auths\":{}}\n");
     RegistryProcess.Options o = RegistryProcess.options()
         .env("BERTH_AUTH_MODE", mode())
@@ -86,6 +87,7 @@ class AuthIT {
         assertFalse(log.contains(secret), "a password or a token reached the log");
       }
     }
+    ciIssuer.close();
     TempDirs.delete(work);
   }
 
@@ -174,6 +176,19 @@ class AuthIT {
       assertFalse(exit.log().contains("\tat "), "a stack trace:\n" + exit.log());
       assertFalse(exit.log().contains("$apr1$"), "a hash reached the log");
     }
+  }
+
+  /** A CI job pushes with its OIDC token as the password: no stored secret; the wrong job is refused. */
+  @Test
+  void ciToken_asThePassword_pushesOnlyWhereItsClaimsMay() {
+    String image = layout("ci");
+    String token = ciIssuer.token("acme/app", "refs/heads/main");
+    Cmd.Result pushed = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "ci:" + token, image, ref("acme/app:v1"));
+    assertTrue(pushed.succeeded(), pushed.describe());
+    assertFails(skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "ci:" + ciIssuer.token("evil/app", "refs/heads/main"),
+        image, ref("acme/app:v2")), "denied|forbidden"); // a refused HEAD has no body to say "denied" in
+    Cmd.Result pulled = skopeo("inspect", "--raw", "--tls-verify=false", "--creds", "ci:" + token, ref("acme/app:v1"));
+    assertTrue(pulled.succeeded(), pulled.describe());
   }
 
   @Test
