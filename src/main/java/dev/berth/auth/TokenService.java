@@ -113,7 +113,12 @@ public class TokenService {
   public TokenAccess verify(String jwt) {
     try {
       Tokens.Access a = tokens.verifyAccess(jwt);
-      Identity who = a.subject().isEmpty() ? Identity.ANONYMOUS : Identity.account(a.subject());
+      String sub = a.subject();
+      int colon = sub.indexOf(':');
+      // "<issuer>:<sub>" was an outside identity (account names have no ':'): it stays one, so
+      // rules for accounts ('authenticated') never apply to it; its claims are not in the token.
+      Identity who = sub.isEmpty() ? Identity.ANONYMOUS
+          : colon > 0 ? new Identity(sub, true, sub.substring(0, colon), java.util.Map.of()) : Identity.account(sub);
       return new TokenAccess(who, a.scopes());
     } catch (Tokens.InvalidToken e) {
       throw new IllegalArgumentException(e.getMessage());
