@@ -1,6 +1,7 @@
 package dev.berth.auth;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +19,9 @@ public record Scope(String type, String name, Set<String> actions) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
 
   public Scope {
-    actions = Set.copyOf(actions);
+    // In the order given (Set.copyOf's order changes from run to run): tokens and challenges list
+    // actions as they were granted, pull before push before delete.
+    actions = Collections.unmodifiableSet(new LinkedHashSet<>(actions));
   }
 
   /** Every scope of a request's {@code scope} parameters (each may hold several, space-separated). */
