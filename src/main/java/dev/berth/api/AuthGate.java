@@ -48,6 +48,11 @@ public class AuthGate {
     return id == null ? Identity.ANONYMOUS : id;
   }
 
+  /** The caller's address, as sign-ins are throttled by it ("" when unknown). */
+  static String client(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+  }
+
   /** Whether this request may read {@code repository} (a mount's source): by its token, else by the rules. */
   static boolean mayPull(RoutingContext ctx, AccessControl access, String repository) {
     TokenAccess token = ctx.get(TOKEN);
@@ -95,7 +100,7 @@ public class AuthGate {
     if (seen.isPresent()) {
       decide(ctx, path, seen.get());
     } else {
-      String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+      String client = client(ctx);
       ctx.request().pause();
       ctx.vertx().executeBlocking(() -> access.login(c.user(), c.password(), client), false).onComplete(ar -> {
         // Resumed on the event loop, before the next handler: buffered body data is delivered

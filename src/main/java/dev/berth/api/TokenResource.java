@@ -127,7 +127,7 @@ public class TokenResource {
   private record Signed(Identity who, Response refusal) {}
 
   private Signed signIn(RoutingContext ctx, String user, String password) throws InterruptedException {
-    String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+    String client = AuthGate.client(ctx);
     AccessControl.SignIn s = access.login(user, password, client);
     return switch (s.outcome()) {
       case OK -> new Signed(s.identity(), null);

@@ -28,7 +28,8 @@ public class AccessControl {
   private final String failure;
   private final LoginThrottle throttle;
   private final ExternalIssuers external = new ExternalIssuers();
-  private final SeenTokens externalSeen = new SeenTokens();
+  /** External tokens verified lately: for a minute at most, never past the token's expiry. */
+  private final RecentlyVerified<Identity> externalSeen = new RecentlyVerified<>();
   private final String realm;
 
   public AccessControl(BerthConfig config) {
@@ -94,7 +95,7 @@ public class AccessControl {
     if (accounts.recentlyVerified(user, password)) {
       return Optional.of(Identity.account(user));
     }
-    return externalSeen.get(password, rules());
+    return ExternalIssuers.looksLikeJwt(password) ? externalSeen.get(rules(), password) : Optional.empty();
   }
 
   /**
@@ -113,7 +114,7 @@ public class AccessControl {
     AccessRules current = rules();
     Optional<Identity> vouched = external.verify(current, password);
     if (vouched.isPresent()) {
-      externalSeen.put(password, current, vouched.get());
+      externalSeen.put(current, ExternalIssuers.lifeNanos(vouched.get(), 60_000_000_000L), vouched.get(), password);
       throttle.succeeded(who);
       return new SignIn(Login.OK, vouched.get());
     }

@@ -43,6 +43,16 @@ final class ExternalIssuers {
     return text.startsWith("eyJ") && text.chars().filter(c -> c == '.').count() == 2 && text.length() < 16_384;
   }
 
+  /** How long a verified identity may be reused: {@code max}, but never past its token's {@code exp}. */
+  static long lifeNanos(Identity who, long max) {
+    String exp = who.claims().get("exp");
+    try {
+      return exp == null ? max : Math.min(max, (Long.parseLong(exp) - System.currentTimeMillis() / 1000) * 1_000_000_000L);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** The identity the token stands for, when an issuer of {@code rules} signed it and it is valid now. */
   Optional<Identity> verify(AccessRules rules, String jwt) {
     if (rules.issuers().isEmpty() || !looksLikeJwt(jwt)) {
