@@ -41,6 +41,9 @@ class LayeringTest {
       Map.entry("dev.berth.events", Set.of("dev.berth.registry", "dev.berth.storage", "dev.berth.config")),
       Map.entry("dev.berth.gc", Set.of("dev.berth.registry", "dev.berth.storage", "dev.berth.config")),
       Map.entry("dev.berth.proxy", Set.of("dev.berth.registry", "dev.berth.storage", "dev.berth.config")),
+      // The commands of the binary (berth tokens, berth gc) use the capabilities, never the HTTP layer.
+      Map.entry("dev.berth.cli", Set.of("dev.berth.config", "dev.berth.storage", "dev.berth.registry",
+          "dev.berth.auth", "dev.berth.gc", "dev.berth.events")),
       Map.entry("dev.berth.ui", Set.of("dev.berth.registry", "dev.berth.auth", "dev.berth.storage", "dev.berth.config")),
       Map.entry("dev.berth.api", Set.of("dev.berth.registry", "dev.berth.storage", "dev.berth.config",
           "dev.berth.auth", "dev.berth.events", "dev.berth.proxy")));
