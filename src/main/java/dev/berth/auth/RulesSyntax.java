@@ -1,5 +1,6 @@
 package dev.berth.auth;
 
+import dev.berth.registry.RepositoryPattern;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
-package dev.berth.auth;
+package dev.berth.registry;
 
 import java.util.regex.Pattern;
 
 /**
- * A repository-name pattern of the rules file: {@code *} matches within one path component,
+ * A repository-name pattern (access rules, robot scopes, immutable tags, retention): {@code *} matches within one path component,
  * {@code **} across components; {@code team-a/**} also matches {@code team-a} itself. Everything
  * else is literal, so a pattern can't be a regular expression by accident.
  */
