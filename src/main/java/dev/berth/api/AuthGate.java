@@ -127,6 +127,7 @@ public class AuthGate {
     boolean allowed = switch (path.kind()) {
       case BASE -> who.authenticated();
       case CATALOG -> access.allowsCatalog(who);
+      case ADMIN -> access.isAdmin(who);
       default -> access.allows(who, action(path, ctx.request().method()), path.name().value());
     };
     if (allowed) {
@@ -147,6 +148,7 @@ public class AuthGate {
     boolean allowed = switch (path.kind()) {
       case BASE -> true;
       case CATALOG -> token.allowsCatalog();
+      case ADMIN -> token.allowsAdmin();
       default -> token.allows(action(path, ctx.request().method()), path.name().value());
     };
     if (allowed) {

@@ -50,6 +50,7 @@ final class Challenges {
     return switch (path.kind()) {
       case BASE -> null;
       case CATALOG -> "registry:catalog:*";
+      case ADMIN -> "registry:admin:*";
       default -> {
         Action a = AuthGate.action(path, ctx.request().method());
         String actions = a == Action.PULL ? "pull" : a == Action.PUSH ? "pull,push" : "delete";

@@ -22,8 +22,12 @@ record RegistryPath(Kind kind, RepositoryName name, String segment) {
 
   /** The endpoints of the spec, by the shape of their path. */
   enum Kind {
-    BASE, CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS
+    BASE, CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS,
+    /** Berth's own admin API under {@code /v2/_berth/} ({@code _} starts no repository name); segment: the rest. */
+    ADMIN
   }
+
+  static final String ADMIN_PREFIX = "/v2/_berth/";
 
   private record Shape(Kind kind, Pattern pattern) {}
 
@@ -50,6 +54,9 @@ record RegistryPath(Kind kind, RepositoryName name, String segment) {
     }
     if (raw.equals("/v2/_catalog")) {
       return new RegistryPath(Kind.CATALOG, null, null);
+    }
+    if (raw.startsWith(ADMIN_PREFIX) && raw.length() > ADMIN_PREFIX.length()) {
+      return new RegistryPath(Kind.ADMIN, null, raw.substring(ADMIN_PREFIX.length()));
     }
     for (Shape s : SHAPES) {
       Matcher m = s.pattern().matcher(raw);

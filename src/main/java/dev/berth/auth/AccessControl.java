@@ -31,8 +31,10 @@ public class AccessControl {
   /** External tokens verified lately: for a minute at most, never past the token's expiry. */
   private final RecentlyVerified<Identity> externalSeen = new RecentlyVerified<>();
   private final String realm;
+  private final Robots robots;
 
-  public AccessControl(BerthConfig config) {
+  public AccessControl(BerthConfig config, Robots robots) {
+    this.robots = robots;
     BerthConfig.Auth a = config.auth();
     this.mode = a.mode();
     this.realm = a.realm();
@@ -92,6 +94,9 @@ public class AccessControl {
     if (failure != null) {
       return Optional.empty();
     }
+    if (Robots.looksLikeSecret(password)) {
+      return robots.recentlyVerified(password).map(r -> Identity.robot(r.name(), r.grant()));
+    }
     if (accounts.recentlyVerified(user, password)) {
       return Optional.of(Identity.account(user));
     }
@@ -110,6 +115,16 @@ public class AccessControl {
     }
     if (throttle.retryAfterSeconds(who) > 0) {
       return new SignIn(Login.THROTTLED, null);
+    }
+    if (Robots.looksLikeSecret(password)) {
+      // A robot's secret is only ever a robot's: never tried as a password or a token.
+      Optional<Robot> robot = robots.verify(password);
+      if (robot.isPresent()) {
+        throttle.succeeded(who);
+        return new SignIn(Login.OK, Identity.robot(robot.get().name(), robot.get().grant()));
+      }
+      throttle.failed(who);
+      return new SignIn(Login.WRONG, null);
     }
     AccessRules current = rules();
     Optional<Identity> vouched = external.verify(current, password);
@@ -136,12 +151,19 @@ public class AccessControl {
     return Math.max(1, throttle.retryAfterSeconds(client + "\u0000" + user));
   }
 
+  /** Whether {@code who} may do this; a robot may do what its scopes say and what rules for {@code robot:<name>} add. */
   public boolean allows(Identity who, Action action, String repository) {
-    return !enabled() || (failure == null && rules().allows(who, action, repository));
+    return !enabled() || (failure == null && ((who.grant() != null && who.grant().allows(action, repository))
+        || rules().allows(who, action, repository)));
   }
 
   public boolean allowsCatalog(Identity who) {
-    return !enabled() || (failure == null && rules().allowsCatalog(who));
+    return !enabled() || (failure == null && ((who.grant() != null && who.grant().allowsCatalog()) || rules().allowsCatalog(who)));
+  }
+
+  /** Whether {@code who} may manage robot accounts (the rules file's {@code admins}; any account without one). */
+  public boolean isAdmin(Identity who) {
+    return !enabled() || (failure == null && rules().isAdmin(who));
   }
 
   private AccessRules rules() {

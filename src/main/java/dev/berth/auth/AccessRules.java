@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * The rules file: who (subjects) may do what (actions) to which repositories (patterns). Deny by
  * default: what no rule grants is refused. Subjects are {@code anonymous} (anyone, signed in or
  * not), {@code authenticated} (any account), {@code user:<name>} and {@code group:<name>} (groups
- * are declared in the same file).
+ * are declared in the same file), {@code robot:<name>} (a robot account, on top of its own scopes)
+ * and {@code issuer:<name>} with claims. {@code admins} lists the accounts that manage robots.
  *
  * <pre>
  * groups:
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  *   - subjects: ["user:admin"]
  *     repositories: ["**"]
  *     actions: [pull, push, delete, catalog]
+ * admins: ["user:admin"]
  * </pre>
  */
 public final class AccessRules {
@@ -36,16 +38,24 @@ public final class AccessRules {
 
   /** Without a rules file: every account may do everything, anonymous clients nothing. */
   public static final AccessRules SIGNED_IN_MAY_DO_ALL = new AccessRules(Map.of(),
-      Map.of(), List.of(new Rule(List.of("authenticated"), Map.of(), List.of(RepositoryPattern.parse("**")), EnumSet.allOf(Action.class))));
+      Map.of(), List.of(new Rule(List.of("authenticated"), Map.of(), List.of(RepositoryPattern.parse("**")), EnumSet.allOf(Action.class))),
+      List.of("authenticated"));
 
   private final Map<String, Set<String>> groupsOfUser;
   private final Map<String, IssuerSpec> issuers;
   private final List<Rule> rules;
+  private final List<String> admins;
 
-  AccessRules(Map<String, Set<String>> groupsOfUser, Map<String, IssuerSpec> issuers, List<Rule> rules) {
+  AccessRules(Map<String, Set<String>> groupsOfUser, Map<String, IssuerSpec> issuers, List<Rule> rules, List<String> admins) {
     this.groupsOfUser = Map.copyOf(groupsOfUser);
     this.issuers = Map.copyOf(issuers);
     this.rules = List.copyOf(rules);
+    this.admins = List.copyOf(admins);
+  }
+
+  /** Whether {@code who} may manage robot accounts: an account the file's {@code admins} names. */
+  public boolean isAdmin(Identity who) {
+    return admins.stream().anyMatch(s -> account(who) && matchesAccount(s, who));
   }
 
   /** The external issuers the file declares, by name. */
@@ -74,17 +84,25 @@ public final class AccessRules {
   }
 
   private boolean applies(Rule r, Identity who) {
-    boolean account = who.authenticated() && !who.external();
     for (String s : r.subjects()) {
       if (s.equals("anonymous")
-          || (account && s.equals("authenticated"))
-          || (account && s.equals("user:" + who.name()))
-          || (account && s.startsWith("group:") && groupsOfUser.getOrDefault(who.name(), Set.of()).contains(s.substring(6)))
+          || (account(who) && matchesAccount(s, who))
+          || (who.robot() && s.equals(who.name()))
           || (who.external() && s.equals("issuer:" + who.issuer()) && claimsMatch(r.claims(), who.claims()))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** An htpasswd account: signed in, and neither an outside identity nor a robot. */
+  private static boolean account(Identity who) {
+    return who.authenticated() && !who.external() && !who.robot();
+  }
+
+  private boolean matchesAccount(String subject, Identity who) {
+    return subject.equals("authenticated") || subject.equals("user:" + who.name())
+        || (subject.startsWith("group:") && groupsOfUser.getOrDefault(who.name(), Set.of()).contains(subject.substring(6)));
   }
 
   /** Every claim of the rule has its value in the token ({@code *} in a rule's value matches any text). */

@@ -5,14 +5,20 @@ import java.util.Map;
 /**
  * Who sent a request: an account that signed in, an identity an external issuer vouched for (a
  * CI job's OIDC token: {@code issuer} names the issuer of the rules file, {@code claims} are the
- * token's), or nobody ({@link #ANONYMOUS}). Groups come from the rules file, so they are looked
- * up there, not carried here.
+ * token's), a robot account ({@code grant} holds its scopes; its name is {@code robot:<name>}),
+ * or nobody ({@link #ANONYMOUS}). Groups come from the rules file, so they are looked up there,
+ * not carried here.
  */
-public record Identity(String name, boolean authenticated, String issuer, Map<String, String> claims) {
+public record Identity(String name, boolean authenticated, String issuer, Map<String, String> claims, Grant grant) {
   public static final Identity ANONYMOUS = new Identity("anonymous", false);
+  static final String ROBOT = "robot:";
 
   public Identity {
     claims = Map.copyOf(claims);
+  }
+
+  public Identity(String name, boolean authenticated, String issuer, Map<String, String> claims) {
+    this(name, authenticated, issuer, claims, null);
   }
 
   public Identity(String name, boolean authenticated) {
@@ -28,8 +34,20 @@ public record Identity(String name, boolean authenticated, String issuer, Map<St
     return new Identity(issuer + ":" + subject, true, issuer, claims);
   }
 
+  /**
+   * A robot account; {@code grant} is what it may do (null when a token's own scopes decide: a
+   * token a robot got at {@code /token}).
+   */
+  public static Identity robot(String name, Grant grant) {
+    return new Identity(ROBOT + name, true, null, Map.of(), grant);
+  }
+
   public boolean external() {
     return issuer != null;
+  }
+
+  public boolean robot() {
+    return authenticated && name.startsWith(ROBOT);
   }
 
   @Override

@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /** Reads the rules file strictly: an unknown key, subject or action is an error that names its rule. */
 final class RulesSyntax {
-  private static final Pattern SUBJECT = Pattern.compile("anonymous|authenticated|(user|group|issuer):[A-Za-z0-9._@-]+");
+  private static final Pattern SUBJECT = Pattern.compile("anonymous|authenticated|(user|group|issuer|robot):[A-Za-z0-9._@-]+");
   private static final Pattern ISSUER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private RulesSyntax() {}
@@ -34,7 +34,7 @@ final class RulesSyntax {
       doc = Map.of();
     }
     Map<String, Object> top = map(doc, "the file");
-    only(top, "the file", "groups", "issuers", "rules");
+    only(top, "the file", "groups", "issuers", "admins", "rules");
     Map<String, List<String>> groups = new LinkedHashMap<>();
     map(top.getOrDefault("groups", Map.of()), "groups").forEach((g, users) -> groups.put(g, strings(users, "group " + g)));
     Map<String, IssuerSpec> issuers = issuers(top.get("issuers"));
@@ -48,7 +48,7 @@ final class RulesSyntax {
       for (String s : subjects) {
         if (!SUBJECT.matcher(s).matches()) {
           throw new IllegalArgumentException(where + ": unknown subject '" + s
-              + "' (accepted: anonymous, authenticated, user:<name>, group:<name>, issuer:<name>)");
+              + "' (accepted: anonymous, authenticated, user:<name>, group:<name>, issuer:<name>, robot:<name>)");
         }
         if (s.startsWith("group:") && !groups.containsKey(s.substring(6))) {
           throw new IllegalArgumentException(where + ": group '" + s.substring(6) + "' is not declared under groups");
@@ -98,7 +98,22 @@ final class RulesSyntax {
       }
       rules.add(new AccessRules.Rule(subjects, claims, patterns, actions));
     }
-    return new AccessRules(AccessRules.invert(groups), issuers, rules);
+    return new AccessRules(AccessRules.invert(groups), issuers, rules, admins(top.get("admins"), groups));
+  }
+
+  /** Who may use the admin API (robot accounts): accounts only, never anonymous, a robot or an outside identity. */
+  private static List<String> admins(Object raw, Map<String, List<String>> groups) {
+    List<String> admins = raw == null ? List.of() : strings(raw, "admins");
+    for (String s : admins) {
+      boolean account = s.equals("authenticated") || s.startsWith("user:") || s.startsWith("group:");
+      if (!SUBJECT.matcher(s).matches() || !account) {
+        throw new IllegalArgumentException("admins: '" + s + "' is not an account subject (accepted: authenticated, user:<name>, group:<name>)");
+      }
+      if (s.startsWith("group:") && !groups.containsKey(s.substring(6))) {
+        throw new IllegalArgumentException("admins: group '" + s.substring(6) + "' is not declared under groups");
+      }
+    }
+    return admins;
   }
 
   private static Map<String, IssuerSpec> issuers(Object raw) {

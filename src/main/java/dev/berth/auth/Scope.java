@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * One scope of the Docker token specification: {@code repository:<name>:<actions>} or
- * {@code registry:catalog:*}. Actions are {@code pull}, {@code push}, {@code delete} and
+ * {@code registry:catalog:*} (and {@code registry:admin:*}, Berth's admin API). Actions are {@code pull}, {@code push}, {@code delete} and
  * {@code *} (all that the rules allow).
  *
  * @see <a href="https://distribution.github.io/distribution/spec/auth/scope/">token scope</a>
@@ -53,10 +53,10 @@ public record Scope(String type, String name, Set<String> actions) {
       }
       actions.add(a);
     }
-    boolean catalog = type.equals("registry") && name.equals("catalog") && actions.equals(Set.of("*"));
+    boolean catalog = type.equals("registry") && (name.equals("catalog") || name.equals("admin")) && actions.equals(Set.of("*"));
     boolean repository = type.equals("repository") && name.length() <= 255 && NAME.matcher(name).matches();
     if (!catalog && !repository) {
-      throw new IllegalArgumentException("invalid scope (repository:<name>:<actions> or registry:catalog:*)");
+      throw new IllegalArgumentException("invalid scope (repository:<name>:<actions>, registry:catalog:* or registry:admin:*)");
     }
     return new Scope(type, name, actions);
   }

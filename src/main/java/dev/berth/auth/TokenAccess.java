@@ -16,4 +16,9 @@ public record TokenAccess(Identity identity, List<Scope> scopes) {
   public boolean allowsCatalog() {
     return scopes.stream().anyMatch(s -> s.type().equals("registry") && s.name().equals("catalog"));
   }
+
+  /** The admin API ({@code registry:admin:*}, granted to the rules file's admins only). */
+  public boolean allowsAdmin() {
+    return scopes.stream().anyMatch(s -> s.type().equals("registry") && s.name().equals("admin"));
+  }
 }

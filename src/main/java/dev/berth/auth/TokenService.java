@@ -78,7 +78,7 @@ public class TokenService {
     List<Scope> granted = new ArrayList<>();
     for (Scope s : requested) {
       if (s.type().equals("registry")) {
-        if (access.allowsCatalog(who)) {
+        if (s.name().equals("catalog") ? access.allowsCatalog(who) : access.isAdmin(who)) {
           granted.add(s);
         }
         continue;
@@ -118,6 +118,7 @@ public class TokenService {
       // "<issuer>:<sub>" was an outside identity (account names have no ':'): it stays one, so
       // rules for accounts ('authenticated') never apply to it; its claims are not in the token.
       Identity who = sub.isEmpty() ? Identity.ANONYMOUS
+          : sub.startsWith(Identity.ROBOT) ? Identity.robot(sub.substring(Identity.ROBOT.length()), null)
           : colon > 0 ? new Identity(sub, true, sub.substring(0, colon), java.util.Map.of()) : Identity.account(sub);
       return new TokenAccess(who, a.scopes());
     } catch (Tokens.InvalidToken e) {

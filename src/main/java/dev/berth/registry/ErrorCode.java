@@ -25,7 +25,10 @@ public enum ErrorCode {
   TOO_LARGE(413, "payload too large"),
   TOOMANYREQUESTS(429, "too many requests"),
   UNAVAILABLE(503, "service unavailable"),
-  UNKNOWN(500, "unknown error");
+  UNKNOWN(500, "unknown error"),
+  /** Berth's admin API ({@code /v2/_berth/tokens}): not in the spec, which has no code for it. */
+  ROBOT_INVALID(400, "invalid robot account request"),
+  ROBOT_UNKNOWN(404, "robot account unknown");
 
   private final int status;
   private final String message;

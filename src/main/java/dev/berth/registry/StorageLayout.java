@@ -13,8 +13,9 @@ package dev.berth.registry;
  * │   └── _referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;-&lt;hex&gt;    manifest whose subject is &lt;alg&gt;:&lt;hex&gt;; its descriptor
  * ├── _uploads/&lt;uuid&gt;                           an upload session (JSON): repository, digest
  * │                                             algorithm, start, last activity, finishing claim
- * └── _data/&lt;uuid&gt;                              the bytes an upload received; renamed into blobs/
- *                                               when it finishes (Azure can't rename: they stay)
+ * ├── _data/&lt;uuid&gt;                              the bytes an upload received; renamed into blobs/
+ * │                                             when it finishes (Azure can't rename: they stay)
+ * └── _auth/robots/&lt;id&gt;                         a robot account (JSON): scopes, expiry, SHA-256 of its secret
  * </pre>
  *
  * <p>Repository names are flattened (',' cannot occur in a name) so that listing
@@ -27,8 +28,14 @@ public final class StorageLayout {
   public static final String REPOSITORIES = "repositories/";
   public static final String UPLOADS = "_uploads/";
   public static final String UPLOAD_DATA = "_data/";
+  /** Robot accounts, one object each, so that every replica sees them. */
+  public static final String ROBOTS = "_auth/robots/";
 
   private StorageLayout() {}
+
+  public static String robot(String id) {
+    return ROBOTS + id;
+  }
 
   public static String blobData(Digest d) {
     return "blobs/" + d.algorithm().id() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data";

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  */
 final class AuthFiles {
   static final String RULES = """
+      admins: ["user:admin"]
       groups:
         ci: [builder]
       rules:
@@ -31,6 +32,9 @@ final class AuthFiles {
           actions: [pull]
         - subjects: [authenticated]
           actions: [catalog]
+        - subjects: ["robot:extra"]
+          repositories: ["extra/**"]
+          actions: [pull]
         - subjects: ["user:admin"]
           repositories: ["**"]
           actions: [pull, push, delete, catalog]

@@ -54,6 +54,29 @@ class AccessRulesTest {
   }
 
   @Test
+  void admins_areAccountsTheFileNames_neverRobotsOrOutsiders() {
+    AccessRules r = AccessRules.parse("admins: [\"user:root\", \"group:ops\"]\ngroups:\n  ops: [olga]\n");
+    assertTrue(r.isAdmin(Identity.account("root")));
+    assertTrue(r.isAdmin(Identity.account("olga")));
+    assertFalse(r.isAdmin(Identity.account("alice")));
+    assertFalse(r.isAdmin(new Identity("root", false)), "a name without sign-in is nobody");
+    assertFalse(r.isAdmin(Identity.robot("root", null)));
+    assertFalse(r.isAdmin(Identity.external("github", "root", java.util.Map.of())));
+    assertTrue(AccessRules.SIGNED_IN_MAY_DO_ALL.isAdmin(Identity.account("anyone")), "without a rules file every account may do all");
+    assertFalse(AccessRules.parse("rules: []\n").isAdmin(Identity.account("root")), "with a file: nobody unless named");
+  }
+
+  @Test
+  void robotSubjects_matchThatRobotOnly_andRobotsAreNotAccounts() {
+    AccessRules r = AccessRules.parse("rules:\n  - subjects: [\"robot:ci\"]\n    repositories: [\"ci/**\"]\n    actions: [pull]\n"
+        + "  - subjects: [authenticated, \"user:ci\"]\n    repositories: [\"**\"]\n    actions: [push]\n");
+    assertTrue(r.allows(Identity.robot("ci", null), Action.PULL, "ci/app"));
+    assertFalse(r.allows(Identity.robot("cd", null), Action.PULL, "ci/app"));
+    assertFalse(r.allows(Identity.robot("ci", null), Action.PUSH, "ci/app"), "'authenticated' and user:ci are accounts, not robots");
+    assertFalse(r.allows(Identity.account("ci"), Action.PULL, "ci/app"), "user ci is not robot ci");
+  }
+
+  @Test
   void singleStarStaysInOneComponent() {
     assertTrue(rules.allows(bob, Action.PULL, "apps/shop/web"));
     assertFalse(rules.allows(bob, Action.PULL, "apps/shop/x/web"));
@@ -95,7 +118,10 @@ class AccessRulesTest {
     assertMessage("rule 1: invalid repository pattern 'Team/(.*)'",
         "rules:\n  - subjects: [anonymous]\n    repositories: [\"Team/(.*)\"]\n    actions: [pull]\n");
     assertMessage("rule 1 repositories missing", "rules:\n  - subjects: [anonymous]\n    actions: [pull]\n");
-    assertMessage("the file: unknown key 'rule' (accepted: groups, issuers, rules)", "rule: []\n");
+    assertMessage("the file: unknown key 'rule' (accepted: groups, issuers, admins, rules)", "rule: []\n");
+    assertMessage("admins: 'anonymous' is not an account subject", "admins: [anonymous]\n");
+    assertMessage("admins: 'robot:ci' is not an account subject", "admins: [\"robot:ci\"]\n");
+    assertMessage("admins: group 'ops' is not declared under groups", "admins: [\"group:ops\"]\n");
     assertMessage("not valid YAML", "rules: [\n");
   }
 
