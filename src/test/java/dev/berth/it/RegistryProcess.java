@@ -46,6 +46,13 @@ public final class RegistryProcess implements AutoCloseable {
   /** How a process that was expected to refuse to start ended. */
   public record Exit(int code, String log) {}
 
+  /** How a command of the binary ({@code berth tokens ...}) ended: its answer and its messages apart. */
+  public record CommandResult(int code, String stdout, String stderr) {
+    public String describe() {
+      return "exit " + code + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+    }
+  }
+
   /** Options for a start; defaults: filesystem storage in a fresh temp directory, JVM -Xmx256m. */
   public static final class Options {
     final Map<String, String> env = new LinkedHashMap<>();
@@ -118,6 +125,33 @@ public final class RegistryProcess implements AutoCloseable {
         throw new IllegalStateException("registry still running after " + timeout + ":\n" + r.log());
       }
       return new Exit(r.process.exitValue(), r.log());
+    }
+  }
+
+  /**
+   * Runs a command of the binary ({@code args}, e.g. {@code tokens list}) with the options'
+   * configuration and data directory, and waits for it.
+   */
+  public static CommandResult command(Options o, Duration timeout, String... args) throws IOException, InterruptedException {
+    Path data = o.dataDir != null ? o.dataDir : Files.createTempDirectory("berth-it-data");
+    Path out = Files.createTempFile("berth-it-cmd-", ".out");
+    Path err = Files.createTempFile("berth-it-cmd-", ".err");
+    try {
+      ProcessBuilder pb = builder(o, freePort(), data, out);
+      pb.command().addAll(List.of(args));
+      pb.redirectErrorStream(false).redirectError(err.toFile());
+      Process p = pb.start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("berth " + String.join(" ", args) + " still running after " + timeout + ":\n" + Files.readString(err));
+      }
+      return new CommandResult(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      if (o.dataDir == null) {
+        TempDirs.delete(data);
+      }
     }
   }
 
