@@ -191,6 +191,34 @@ class AuthIT {
     assertTrue(pulled.succeeded(), pulled.describe());
   }
 
+  /** Jib (the library of the Maven and Gradle plugins) with credentials: alice may push, bob may not. */
+  @Test
+  void jib_pushesWithCredentials_whereTheRulesAllow() throws Exception {
+    // over plain HTTP Jib sends credentials only when told, as its users tell it (-DsendCredentialsOverHttp)
+    System.setProperty("sendCredentialsOverHttp", "true");
+    Path files = Files.createDirectories(work.resolve("jib-files"));
+    Path file = Files.writeString(files.resolve("hello.txt"), "hello from jib with credentials\n");
+    java.util.function.Function<String, com.google.cloud.tools.jib.api.Containerizer> to = user -> {
+      try {
+        return com.google.cloud.tools.jib.api.Containerizer.to(com.google.cloud.tools.jib.api.RegistryImage
+                .named(com.google.cloud.tools.jib.api.ImageReference.parse(registry.hostPort() + "/team-a/jib"))
+                .addCredential(user, user + "-Pw9"))
+            .setAllowInsecureRegistries(true).setToolName("berth-it")
+            .setBaseImageLayersCache(work.resolve("jib-cache/" + user)).setApplicationLayersCache(work.resolve("jib-cache/" + user + "-app"));
+      } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    var pushed = com.google.cloud.tools.jib.api.Jib.fromScratch()
+        .addLayer(List.of(file), com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath.get("/app")).containerize(to.apply("alice"));
+    Cmd.Result pulled = skopeo("inspect", "--raw", "--tls-verify=false", "--creds", "bob:bob-Pw9", ref("team-a/jib@" + pushed.getDigest()));
+    assertTrue(pulled.succeeded(), pulled.describe());
+    Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> com.google.cloud.tools.jib.api.Jib.fromScratch()
+        .addLayer(List.of(file), com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath.get("/other")).containerize(to.apply("bob")));
+    String why = String.valueOf(refused.getMessage()) + " " + refused.getCause();
+    assertTrue(why.toLowerCase(Locale.ROOT).matches("(?s).*(denied|unauthorized|forbidden|403|401).*"), why);
+  }
+
   @Test
   void pushAndPull_asTheRulesSay() {
     String image = layout("team");
