@@ -30,6 +30,13 @@ public class TokenService {
   private final String failure;
   private final String service;
   private final Optional<String> realm;
+  /**
+   * Tokens verified lately (a client sends one token with every request until it expires): an
+   * ECDSA or RSA verification per request would cost more than serving a manifest. Kept by a
+   * SHA-256 of the token for a minute at most, never past its expiry.
+   */
+  private final RecentlyVerified<TokenAccess> verified = new RecentlyVerified<>();
+  private static final long REMEMBER_MILLIS = 60_000;
 
   public TokenService(BerthConfig config, AccessControl access) {
     this.access = access;
@@ -111,6 +118,10 @@ public class TokenService {
 
   /** @throws IllegalArgumentException with why (for the challenge's {@code error_description}) */
   public TokenAccess verify(String jwt) {
+    Optional<TokenAccess> seen = verified.get(tokens, jwt);
+    if (seen.isPresent()) {
+      return seen.get();
+    }
     try {
       Tokens.Access a = tokens.verifyAccess(jwt);
       String sub = a.subject();
@@ -120,7 +131,10 @@ public class TokenService {
       Identity who = sub.isEmpty() ? Identity.ANONYMOUS
           : sub.startsWith(Identity.ROBOT) ? Identity.robot(sub.substring(Identity.ROBOT.length()), null)
           : colon > 0 ? new Identity(sub, true, sub.substring(0, colon), java.util.Map.of()) : Identity.account(sub);
-      return new TokenAccess(who, a.scopes());
+      TokenAccess access = new TokenAccess(who, a.scopes());
+      long life = Math.min(REMEMBER_MILLIS, a.expiresAt() * 1000 - System.currentTimeMillis());
+      verified.put(tokens, life * 1_000_000L, access, jwt);
+      return access;
     } catch (Tokens.InvalidToken e) {
       throw new IllegalArgumentException(e.getMessage());
     }

@@ -33,7 +33,7 @@ final class Tokens {
   private static final String REFRESH = "berth_refresh";
 
   /** A verified access token: who, and what it allows. */
-  record Access(String subject, List<Scope> scopes) {}
+  record Access(String subject, List<Scope> scopes, long expiresAt) {}
 
   /** A verified refresh token: who, and the fingerprint of the password it was issued for. */
   record Refresh(String subject, String fingerprint) {}
@@ -105,7 +105,7 @@ final class Tokens {
       throw new InvalidToken("a refresh token is not an access token");
     }
     try {
-      return new Access(c.getSubject(), scopes(c.getClaimValue("access")));
+      return new Access(c.getSubject(), scopes(c.getClaimValue("access")), c.getExpirationTime().getValue());
     } catch (MalformedClaimException | RuntimeException e) {
       throw new InvalidToken("malformed claims");
     }
