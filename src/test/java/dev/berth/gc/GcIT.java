@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code berth gc} as an operator runs it: the packaged binary as a one-shot command over the
  * storage of a registry that keeps running. Pushes three images, deletes one manifest and one tag,
- * then a dry run lists what would go and frees nothing, the real run frees the deleted image's
+ * then a dry run lists what would go and frees nothing (as does a run with berth.read-only), the real run frees the deleted image's
  * own layer, and the remaining images (the untagged one by digest) pull back byte-identical.
  */
 class GcIT {
@@ -51,6 +51,12 @@ class GcIT {
       assertEquals(0, dry.code(), dry.log());
       assertTrue(dry.log().contains("would remove blob " + RegistryClient.sha256(onlyB) + " 300000"), dry.log());
       assertEquals(before, bytesUnder(blobs), "a dry run frees nothing");
+
+      RegistryProcess.Exit readOnly = RegistryProcess.runToExit(RegistryProcess.options().dataDir(reg.dataDir())
+          .env("BERTH_GC_GRACE", "PT2S").env("BERTH_READ_ONLY", "true").args("gc"), TIMEOUT);
+      assertEquals(0, readOnly.code(), readOnly.log());
+      assertTrue(readOnly.log().contains("berth.read-only is set") && readOnly.log().contains("dry run:"), readOnly.log());
+      assertEquals(before, bytesUnder(blobs), "berth.read-only: gc writes nothing");
 
       RegistryProcess.Exit run = RegistryProcess.runToExit(RegistryProcess.options().dataDir(reg.dataDir())
           .env("BERTH_GC_GRACE", "PT2S").args("gc"), TIMEOUT);
