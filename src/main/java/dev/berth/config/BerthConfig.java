@@ -32,6 +32,8 @@ public interface BerthConfig {
 
   Auth auth();
 
+  Gc gc();
+
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
    * are not purged (a mirror, or a replica in front of storage another registry writes).
@@ -269,6 +271,16 @@ public interface BerthConfig {
     /** Whether abandoned uploads are purged at all. */
     @WithDefault("true")
     boolean purgeEnabled();
+  }
+
+  /** Garbage collection ({@code berth gc}): README "Garbage collection". */
+  interface Gc {
+    /**
+     * Blobs and layer links younger than this, or pinned by a push this recently, are never
+     * collected: a push uploads its blobs before its manifest, and must finish within it.
+     */
+    @WithDefault("PT1H")
+    Duration grace();
   }
 
   /** Health checks. */

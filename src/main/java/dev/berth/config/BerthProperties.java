@@ -64,6 +64,7 @@ final class BerthProperties {
     m.put("berth.pagination.max-entries", integer(1, Integer.MAX_VALUE, "1 and " + Integer.MAX_VALUE));
     m.put("berth.health.cache-ttl", duration());
     m.put("berth.uploads.purge-after", duration());
+    m.put("berth.gc.grace", duration());
     m.put("berth.uploads.purge-interval", duration());
     m.put("berth.uploads.chunk-min-length", size(1, GIB));
     m.put("berth.uploads.purge-first-run", duration());

@@ -15,9 +15,11 @@ import java.util.Optional;
 @Singleton
 public class BlobService {
   private final StorageDriver storage;
+  private final BlobMarkers markers;
 
-  public BlobService(StorageDriver storage) {
+  public BlobService(StorageDriver storage, BlobMarkers markers) {
     this.storage = storage;
+    this.markers = markers;
   }
 
   /**
@@ -64,7 +66,8 @@ public class BlobService {
 
   /** Links a blob from {@code from} into {@code to}; false when {@code from} does not have it. */
   public boolean mount(RepositoryName to, Digest digest, RepositoryName from) {
-    if (!exists(from, digest)) {
+    // Pinned first (BlobMarkers): a blob GC is deleting is not mounted, the client uploads it.
+    if (markers.pin(digest).isEmpty() || !exists(from, digest)) {
       return false;
     }
     link(to, digest);
@@ -80,6 +83,8 @@ public class BlobService {
    * blob is already stored (a base layer pushed before), the upload's bytes are dropped instead.
    */
   void adopt(RepositoryName repo, Digest digest, String uploadKey, long size) {
+    // Pinned before the data is judged present, so GC can't take it away between (BlobMarkers).
+    markers.pinForWrite(digest);
     String target = StorageLayout.blobData(digest);
     if (storage.stat(target).isPresent()) {
       storage.delete(uploadKey, Precondition.NONE);
@@ -90,11 +95,18 @@ public class BlobService {
   }
 
   /** Stores small content (a manifest) as a blob, unless it is already there. */
-  void putSmall(Digest digest, byte[] data) {
+  BlobMarkers.Pin putSmall(Digest digest, byte[] data) {
+    BlobMarkers.Pin pin = markers.pinForWrite(digest);
     String key = StorageLayout.blobData(digest);
     if (storage.stat(key).isEmpty()) {
       storage.putSmall(key, data, Precondition.NONE);
     }
+    return pin;
+  }
+
+  /** Pins a blob a manifest relies on (BlobMarkers); empty when GC is deleting it. */
+  Optional<BlobMarkers.Pin> pin(Digest digest) {
+    return markers.pin(digest);
   }
 
   Optional<byte[]> getSmall(Digest digest) {

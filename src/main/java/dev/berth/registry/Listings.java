@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a whole listing page by page. */
-final class Listings {
+public final class Listings {
   static final int PAGE = 1000;
 
   private Listings() {}
 
   /** Every entry directly under {@code prefix}, in the storage's order. */
-  static List<String> all(StorageDriver storage, String prefix) {
+  public static List<String> all(StorageDriver storage, String prefix) {
     List<String> all = new ArrayList<>();
     String after = null;
     while (true) {

@@ -6,6 +6,7 @@ import dev.berth.storage.SmallObject;
 import dev.berth.storage.StorageDriver;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,18 +78,11 @@ public class ManifestService {
       throw ErrorCode.DIGEST_INVALID.with("manifest has digest " + digest + ", not " + d.digest());
     }
     Manifest m = Manifest.parse(body, contentType);
-    for (Descriptor b : m.blobs()) {
-      if (!b.foreign() && !blobs.exists(repo, b.digest())) {
-        throw ErrorCode.MANIFEST_BLOB_UNKNOWN.with("blob unknown to repository: " + b.digest());
-      }
+    // Pin every blob, then check it, then link: the protocol in BlobMarkers, which also says why
+    // the link must be written before the earliest pin's deadline (else pin and check again).
+    while (pinAndCheck(repo, digest, body, m).expired()) {
+      // a push slower than 3/4 of berth.gc.grace: GC may have judged these blobs meanwhile
     }
-    for (Descriptor c : m.children()) {
-      if (storage.stat(StorageLayout.manifestLink(repo, c.digest())).isEmpty()) {
-        throw ErrorCode.MANIFEST_BLOB_UNKNOWN.with("manifest unknown to repository: " + c.digest());
-      }
-    }
-    blobs.putSmall(digest, body);
-    cache.put(digest, body);
     storage.putSmall(StorageLayout.manifestLink(repo, digest), m.mediaType().getBytes(StandardCharsets.UTF_8), Precondition.NONE);
     if (m.subject().isPresent()) {
       Descriptor self = new Descriptor(m.mediaType(), digest, body.length, m.artifactType(), m.annotations(), false);
@@ -104,6 +98,34 @@ public class ManifestService {
       storage.putSmall(StorageLayout.tag(repo, t), target, Precondition.NONE);
     }
     return new PushResult(digest, m.subject().map(Descriptor::digest), List.copyOf(tags));
+  }
+
+  private BlobMarkers.Pin pinAndCheck(RepositoryName repo, Digest digest, byte[] body, Manifest m) {
+    Instant deadline = Instant.MAX;
+    for (Descriptor b : m.blobs()) {
+      if (b.foreign()) {
+        continue;
+      }
+      Optional<BlobMarkers.Pin> pin = blobs.pin(b.digest());
+      if (pin.isEmpty() || !blobs.exists(repo, b.digest())) {
+        throw ErrorCode.MANIFEST_BLOB_UNKNOWN.with("blob unknown to repository: " + b.digest());
+      }
+      deadline = min(deadline, pin.get().deadline());
+    }
+    for (Descriptor c : m.children()) {
+      Optional<BlobMarkers.Pin> pin = blobs.pin(c.digest());
+      if (pin.isEmpty() || storage.stat(StorageLayout.manifestLink(repo, c.digest())).isEmpty()) {
+        throw ErrorCode.MANIFEST_BLOB_UNKNOWN.with("manifest unknown to repository: " + c.digest());
+      }
+      deadline = min(deadline, pin.get().deadline());
+    }
+    BlobMarkers.Pin self = blobs.putSmall(digest, body);
+    cache.put(digest, body);
+    return new BlobMarkers.Pin(min(deadline, self.deadline()));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   /**

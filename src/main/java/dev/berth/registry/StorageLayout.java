@@ -6,6 +6,7 @@ package dev.berth.registry;
  * <pre>
  * &lt;root&gt;/
  * ├── blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data          the bytes of every blob and manifest, stored once
+ * │                            .../&lt;hex&gt;/marker        when a push last relied on it, or that GC condemned it
  * ├── repositories/&lt;name&gt;/                      a repository; '/' in its name is written ','
  * │   ├── _layers/&lt;alg&gt;/&lt;hex&gt;                   blob linked into the repository (pushed or mounted)
  * │   ├── _manifests/&lt;alg&gt;/&lt;hex&gt;                manifest in the repository; holds its media type
@@ -39,6 +40,11 @@ public final class StorageLayout {
 
   public static String blobData(Digest d) {
     return "blobs/" + d.algorithm().id() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data";
+  }
+
+  /** The garbage collection marker beside a blob's data ({@link BlobMarkers}). */
+  public static String blobMarker(Digest d) {
+    return "blobs/" + d.algorithm().id() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/marker";
   }
 
   /** The directory entry of a repository under {@link #REPOSITORIES}, with its trailing slash. */

@@ -76,6 +76,7 @@ record K8s(Path file, Map<String, Object> doc) {
 
   Map<String, String> podLabels() {
     Map<String, Object> meta = kind().equals("Pod") ? map(doc.get("metadata"))
+        : kind().equals("CronJob") ? map(map(map(map(map(doc.get("spec")).get("jobTemplate")).get("spec")).get("template")).get("metadata"))
         : map(map(map(doc.get("spec")).get("template")).get("metadata"));
     Map<String, String> labels = new HashMap<>();
     map(meta.get("labels")).forEach((k, v) -> labels.put(k, str(v)));

@@ -60,6 +60,13 @@ public final class RegistryProcess implements AutoCloseable {
     Path dataDir;
     int port;
     Ready ready = Ready.V2;
+    final List<String> args = new ArrayList<>();
+
+    /** Program arguments: a command of the binary ({@code gc --dry-run}) instead of the registry. */
+    public Options args(String... args) {
+      this.args.addAll(List.of(args));
+      return this;
+    }
 
     public Options env(String name, String value) {
       env.put(name, value);
@@ -171,6 +178,7 @@ public final class RegistryProcess implements AutoCloseable {
       cmd.add("-jar");
       cmd.add(jar().toString());
     }
+    cmd.addAll(o.args);
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());

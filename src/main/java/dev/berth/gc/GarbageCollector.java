@@ -1,0 +1,156 @@
+package dev.berth.gc;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.registry.BlobMarkers;
+import dev.berth.registry.Digest;
+import dev.berth.registry.Listings;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.StorageLayout;
+import dev.berth.registry.UploadPurger;
+import dev.berth.storage.ObjectInfo;
+import dev.berth.storage.Precondition;
+import dev.berth.storage.StorageDriver;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Online mark and sweep over storage alone, safe beside pushes on any replica: the protocol is in
+ * {@link BlobMarkers}. One run: take the start time S; mark ({@link Mark}); remove the layer links
+ * no manifest of their repository names; remove the blobs no live manifest names; purge abandoned
+ * uploads. Nothing younger than S - {@code berth.gc.grace} is removed. Cost: a few small reads per
+ * manifest, link and blob, independent of blob sizes.
+ */
+@Singleton
+public class GarbageCollector {
+  private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
+  private final StorageDriver storage;
+  private final BlobMarkers markers;
+  private final UploadPurger uploads;
+  private final Duration purgeAfter;
+
+  public GarbageCollector(StorageDriver storage, BlobMarkers markers, UploadPurger uploads, BerthConfig config) {
+    this.storage = storage;
+    this.markers = markers;
+    this.uploads = uploads;
+    this.purgeAfter = config.uploads().purgeAfter();
+  }
+
+  /** Runs once; a dry run reads only and lists what would go. */
+  public GcReport run(boolean dryRun) {
+    Instant start = Instant.now();
+    Instant cutoff = start.minus(markers.grace());
+    Mark mark = Mark.of(storage);
+    LOG.infof("gc: marked %d manifests, %d live blobs in %d repositories", mark.manifests, mark.live.size(), mark.referenced.size());
+    Sweep s = new Sweep(dryRun, cutoff);
+    mark.referenced.forEach(s::layerLinks);
+    s.blobs(mark.live);
+    int purged = dryRun ? 0 : uploads.purge(Instant.now().minus(purgeAfter));
+    GcReport r = new GcReport(dryRun, mark.manifests, s.kept, s.bytesKept, s.freed, s.bytesFreed, s.links, s.spared,
+        purged, Duration.between(start, Instant.now()), s.gone);
+    LOG.info(r.summary());
+    return r;
+  }
+
+  /** The sweep's counters. */
+  private final class Sweep {
+    final boolean dryRun;
+    final Instant cutoff;
+    final List<String> gone = new ArrayList<>();
+    long kept, bytesKept, freed, bytesFreed, links, spared;
+
+    Sweep(boolean dryRun, Instant cutoff) {
+      this.dryRun = dryRun;
+      this.cutoff = cutoff;
+    }
+
+    /**
+     * A layer link is removed when it and the blob's marker are older than the cutoff; when the
+     * marker changed while it was deleted (a push pinned the blob and may have checked the link
+     * before it went), the link is put back.
+     */
+    void layerLinks(RepositoryName repo, Set<Digest> referenced) {
+      for (Digest d : Mark.digests(storage, StorageLayout.repository(repo) + "_layers/")) {
+        if (referenced.contains(d)) {
+          continue;
+        }
+        String key = StorageLayout.layerLink(repo, d);
+        Optional<BlobMarkers.Read> seen = markers.read(d);
+        Optional<ObjectInfo> info = storage.stat(key);
+        boolean pinned = seen.isPresent() && !seen.get().marker().condemned() && !seen.get().marker().at().isBefore(cutoff);
+        if (info.isEmpty() || !info.get().modified().isBefore(cutoff) || pinned) {
+          continue;
+        }
+        gone.add("link " + repo + " " + d);
+        links++;
+        if (dryRun) {
+          continue;
+        }
+        storage.delete(key, Precondition.NONE);
+        Optional<String> before = seen.map(BlobMarkers.Read::etag);
+        Optional<BlobMarkers.Read> after = markers.read(d);
+        if (!Objects.equals(before, after.map(BlobMarkers.Read::etag)) && after.map(a -> !a.marker().condemned()).orElse(false)) {
+          storage.putSmall(key, d.toString().getBytes(StandardCharsets.US_ASCII), Precondition.NONE);
+          links--;
+          gone.remove(gone.size() - 1);
+        }
+      }
+    }
+
+    void blobs(Set<Digest> live) {
+      for (String alg : dirs("blobs/")) {
+        for (String prefix : dirs("blobs/" + alg)) {
+          for (String hex : dirs("blobs/" + alg + prefix)) {
+            Mark.parse(alg.substring(0, alg.length() - 1), hex.substring(0, hex.length() - 1))
+                .ifPresent(d -> blob(d, live.contains(d)));
+          }
+        }
+      }
+    }
+
+    private List<String> dirs(String prefix) {
+      return Listings.all(storage, prefix).stream().filter(n -> n.endsWith("/")).toList();
+    }
+
+    private void blob(Digest d, boolean live) {
+      Optional<BlobMarkers.Read> seen = live ? Optional.empty() : markers.read(d); // marker before data: see BlobMarkers
+      Optional<ObjectInfo> data = storage.stat(StorageLayout.blobData(d));
+      long size = data.map(ObjectInfo::size).orElse(0L);
+      if (live) {
+        kept++;
+        bytesKept += size;
+        return;
+      }
+      boolean condemned = seen.isPresent() && seen.get().marker().condemned(); // a run that died: finish it
+      Instant judged = seen.map(r -> r.marker().at()).or(() -> data.map(ObjectInfo::modified)).orElse(Instant.MIN);
+      if (!condemned && !judged.isBefore(cutoff)) {
+        spared++;
+        kept++;
+        bytesKept += size;
+        return;
+      }
+      if (!dryRun && !condemned && !markers.condemn(d, seen)) {
+        spared++; // a push pinned it just now
+        kept++;
+        bytesKept += size;
+        return;
+      }
+      if (data.isPresent()) {
+        gone.add("blob " + d + " " + size);
+        freed++;
+        bytesFreed += size;
+      }
+      if (!dryRun) {
+        storage.delete(StorageLayout.blobData(d), Precondition.NONE);
+        markers.remove(d);
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.berth.gc;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one garbage collection run did (or, in a dry run, would do).
+ *
+ * @param manifests manifest links marked live
+ * @param spared unreferenced blobs kept because a push pinned them meanwhile or within grace
+ * @param gone what was (or would be) removed, one line each: {@code blob <digest> <bytes>},
+ *     {@code link <repository> <digest>}
+ */
+public record GcReport(boolean dryRun, int manifests, long blobsKept, long bytesKept, long blobsFreed,
+    long bytesFreed, long linksFreed, long spared, int uploadsPurged, Duration took, List<String> gone) {
+  public GcReport {
+    gone = List.copyOf(gone);
+  }
+
+  /** The summary line {@code berth gc} prints. */
+  public String summary() {
+    return String.format("%s: %d manifests live; kept %d blobs (%d bytes); %s %d blobs (%d bytes) and %d layer links;"
+        + " %d spared; %d abandoned uploads purged; %d ms",
+        dryRun ? "dry run" : "gc", manifests, blobsKept, bytesKept, dryRun ? "would free" : "freed",
+        blobsFreed, bytesFreed, linksFreed, spared, uploadsPurged, took.toMillis());
+  }
+}

@@ -1,0 +1,94 @@
+package dev.berth.gc;
+
+import dev.berth.registry.Descriptor;
+import dev.berth.registry.Digest;
+import dev.berth.registry.Listings;
+import dev.berth.registry.Manifest;
+import dev.berth.registry.RegistryException;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.StorageLayout;
+import dev.berth.storage.SmallObject;
+import dev.berth.storage.StorageDriver;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The mark phase: every manifest linked in a repository is live (tagged or not: no retention rule
+ * removes any yet), and so are what it names: config, layers, index children. Referrers are
+ * manifests linked in the repository, so they and their blobs are live the same way. Built from
+ * storage alone, one pass over the repositories' manifest links.
+ */
+final class Mark {
+  final Set<Digest> live = new HashSet<>();
+  /** Per repository, the blobs and manifests its manifests name: its other layer links are unused. */
+  final Map<RepositoryName, Set<Digest>> referenced = new HashMap<>();
+  int manifests;
+
+  static Mark of(StorageDriver storage) {
+    Mark mark = new Mark();
+    for (String entry : Listings.all(storage, StorageLayout.REPOSITORIES)) {
+      if (entry.endsWith("/")) {
+        mark.repository(storage, StorageLayout.repositoryOf(entry));
+      }
+    }
+    return mark;
+  }
+
+  private void repository(StorageDriver storage, RepositoryName repo) {
+    Set<Digest> names = referenced.computeIfAbsent(repo, r -> new HashSet<>());
+    for (Digest d : digests(storage, StorageLayout.repository(repo) + "_manifests/")) {
+      manifests++;
+      live.add(d);
+      names.add(d);
+      Optional<SmallObject> link = storage.getSmall(StorageLayout.manifestLink(repo, d));
+      Optional<SmallObject> bytes = storage.getSmall(StorageLayout.blobData(d));
+      if (link.isEmpty() || bytes.isEmpty()) {
+        continue; // deleted meanwhile, or damaged: nothing more to keep
+      }
+      try {
+        Manifest m = Manifest.parse(bytes.get().data(), new String(link.get().data(), StandardCharsets.UTF_8));
+        for (Descriptor b : m.blobs()) {
+          if (!b.foreign()) {
+            live.add(b.digest());
+            names.add(b.digest());
+          }
+        }
+        for (Descriptor c : m.children()) {
+          live.add(c.digest());
+          names.add(c.digest());
+        }
+      } catch (RegistryException e) {
+        // a manifest Berth accepted once but can't parse now: keep it, name nothing
+      }
+    }
+  }
+
+  /** The digests under {@code <prefix><alg>/<hex>}, as the _manifests and _layers trees hold them. */
+  static Set<Digest> digests(StorageDriver storage, String prefix) {
+    Set<Digest> all = new HashSet<>();
+    for (String alg : Listings.all(storage, prefix)) {
+      if (!alg.endsWith("/")) {
+        continue;
+      }
+      for (String hex : Listings.all(storage, prefix + alg)) {
+        parse(alg.substring(0, alg.length() - 1), hex).ifPresent(all::add);
+      }
+    }
+    return all;
+  }
+
+  static Optional<Digest> parse(String alg, String hex) {
+    if (hex.endsWith("/")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Digest.parse(alg + ":" + hex));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // not ours: never touch it
+    }
+  }
+}
