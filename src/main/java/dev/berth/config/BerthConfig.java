@@ -32,6 +32,8 @@ public interface BerthConfig {
 
   Auth auth();
 
+  Metrics metrics();
+
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
    * are not purged (a mirror, or a replica in front of storage another registry writes).
@@ -269,6 +271,13 @@ public interface BerthConfig {
     /** Whether abandoned uploads are purged at all. */
     @WithDefault("true")
     boolean purgeEnabled();
+  }
+
+  /** Berth's own metrics at {@code /q/metrics} (the JVM's and the process' are always there). */
+  interface Metrics {
+    /** Whether Berth records its HTTP, storage, upload and sign-in metrics (off: only the JVM's). */
+    @WithDefault("true")
+    boolean enabled();
   }
 
   /** Health checks. */
