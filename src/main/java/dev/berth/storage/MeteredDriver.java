@@ -20,6 +20,10 @@ import java.util.function.Supplier;
  * so no repository name, is ever one.
  */
 public final class MeteredDriver implements StorageDriver {
+  /** Latency buckets: a small object takes a millisecond on a disk, tens on Azure; an append of a layer, minutes. */
+  private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(120)};
   private final StorageDriver driver;
   private final MeterRegistry registry;
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
@@ -73,6 +77,7 @@ public final class MeteredDriver implements StorageDriver {
     return timers.computeIfAbsent(operation + ' ' + outcome, k -> Timer.builder("berth.storage.operations")
         .description("Storage driver operations by driver, operation and outcome")
         .tags("driver", driver.name(), "operation", operation, "outcome", outcome)
+        .serviceLevelObjectives(BUCKETS)
         .register(registry));
   }
 
