@@ -11,7 +11,7 @@ ROUNDS=${ROUNDS:-5}
 WRK_DURATION=${WRK_DURATION:-10s}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
-WRK_WARMUP=${WRK_WARMUP:-10s}
+WRK_WARMUP=${WRK_WARMUP:-20s}
 BENCH_BERTH_CMD=${BENCH_BERTH_CMD:-java -jar target/quarkus-app/quarkus-run.jar}
 ACCEPT='application/vnd.oci.image.manifest.v1+json'
 for tool in curl wrk sha256sum; do command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }; done
@@ -25,8 +25,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 start() { # name enabled -> prints the port
   local port; port=$(free_port)
-  mkdir -p "$TMP/$1"
-  BERTH_METRICS_ENABLED=$2 BERTH_STORAGE_FILESYSTEM_ROOT="$TMP/$1" QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
+  mkdir -p "$TMP/data-$1"
+  BERTH_METRICS_ENABLED=$2 BERTH_STORAGE_FILESYSTEM_ROOT="$TMP/data-$1" QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
     QUARKUS_LOG_LEVEL=WARN bash -c "exec $BENCH_BERTH_CMD" >"$TMP/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 240); do
