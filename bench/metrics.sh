@@ -17,8 +17,8 @@ ACCEPT='application/vnd.oci.image.manifest.v1+json'
 for tool in curl wrk sha256sum; do command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }; done
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/berth-metrics-bench.XXXXXX")
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
+# start runs in a $(...) subshell: the servers' PIDs go to files, which cleanup reads.
+cleanup() { local p; for f in "$TMP"/*.pid; do [[ -f $f ]] && p=$(cat "$f") && kill "$p" 2>/dev/null; done; sleep 1; rm -rf "$TMP"; }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -28,7 +28,7 @@ start() { # name enabled -> prints the port
   mkdir -p "$TMP/data-$1"
   BERTH_METRICS_ENABLED=$2 BERTH_STORAGE_FILESYSTEM_ROOT="$TMP/data-$1" QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
     QUARKUS_LOG_LEVEL=WARN bash -c "exec $BENCH_BERTH_CMD" >"$TMP/$1.log" 2>&1 &
-  PIDS+=($!)
+  echo $! >"$TMP/$1.pid"
   for _ in $(seq 1 240); do
     curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && { echo "$port"; return 0; }
     sleep 0.5
