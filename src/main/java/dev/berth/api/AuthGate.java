@@ -31,11 +31,13 @@ public class AuthGate {
   private final AccessControl access;
   private final TokenService tokens;
   private final boolean readOnly;
+  private final HttpMetrics metrics;
 
-  public AuthGate(AccessControl access, TokenService tokens, BerthConfig config) {
+  public AuthGate(AccessControl access, TokenService tokens, BerthConfig config, HttpMetrics metrics) {
     this.access = access;
     this.tokens = tokens;
     this.readOnly = config.readOnly();
+    this.metrics = metrics;
   }
 
   void register(@Observes Router router) {
@@ -81,6 +83,7 @@ public class AuthGate {
       try {
         token = tokens.verify(header.substring(7).trim());
       } catch (IllegalArgumentException e) {
+        metrics.authFailure(HttpMetrics.AuthFailure.INVALID_TOKEN);
         challenge(ctx, path, "invalid_token", "token " + e.getMessage());
         return;
       }
@@ -93,6 +96,7 @@ public class AuthGate {
       return;
     }
     if (c == CredentialsHeader.INVALID) {
+      metrics.authFailure(HttpMetrics.AuthFailure.WRONG_CREDENTIALS);
       challenge(ctx, path, null, "malformed credentials");
       return;
     }
@@ -112,10 +116,12 @@ public class AuthGate {
           decide(ctx, path, ar.result().identity());
         } else if (ar.result().outcome() == AccessControl.Login.THROTTLED) {
           AUDIT.infof("throttled sign-in of %s from %s", c.user(), client);
+          metrics.authFailure(HttpMetrics.AuthFailure.THROTTLED);
           RequestGate.send(ctx, new Errors.Answer(429, ErrorCode.TOOMANYREQUESTS, "too many failed sign-ins; try again later",
               Map.of("Retry-After", Long.toString(access.retryAfter(c.user(), client)))));
         } else {
           AUDIT.infof("failed sign-in of %s from %s", c.user(), client);
+          metrics.authFailure(HttpMetrics.AuthFailure.WRONG_CREDENTIALS);
           challenge(ctx, path, null, "wrong user name or password");
         }
       });
@@ -136,6 +142,7 @@ public class AuthGate {
       challenge(ctx, path, null, "sign in to " + (path.kind() == RegistryPath.Kind.BASE ? "use this registry" : "do this"));
     } else {
       AUDIT.infof("denied %s %s to %s", ctx.request().method(), ctx.request().path(), who);
+      metrics.authFailure(HttpMetrics.AuthFailure.DENIED);
       RequestGate.send(ctx, new Errors.Answer(403, ErrorCode.DENIED, "not allowed for " + who, Map.of()));
     }
   }
@@ -157,6 +164,7 @@ public class AuthGate {
     }
     if (who.authenticated()) {
       AUDIT.infof("denied %s %s to %s (token scope)", ctx.request().method(), ctx.request().path(), who);
+      metrics.authFailure(HttpMetrics.AuthFailure.DENIED);
     }
     RequestGate.send(ctx, new Errors.Answer(401, who.authenticated() ? ErrorCode.DENIED : ErrorCode.UNAUTHORIZED,
         "the token does not allow this", Map.of("WWW-Authenticate", Challenges.of(ctx, path, access, tokens, "insufficient_scope"))));

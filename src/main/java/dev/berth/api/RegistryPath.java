@@ -20,11 +20,23 @@ import java.util.regex.Pattern;
 record RegistryPath(Kind kind, RepositoryName name, String segment) {
   static final String KEY = "berth.path";
 
-  /** The endpoints of the spec, by the shape of their path. */
+  /** The endpoints of the spec, by the shape of their path, with the path's template (a metrics label: no names). */
   enum Kind {
-    BASE, CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS,
+    BASE("/v2/"), CATALOG("/v2/_catalog"), TAGS("/v2/{name}/tags/list"), MANIFEST("/v2/{name}/manifests/{reference}"),
+    BLOB("/v2/{name}/blobs/{digest}"), UPLOAD_START("/v2/{name}/blobs/uploads/"), UPLOAD("/v2/{name}/blobs/uploads/{uuid}"),
+    REFERRERS("/v2/{name}/referrers/{digest}"),
     /** Berth's own admin API under {@code /v2/_berth/} ({@code _} starts no repository name); segment: the rest. */
-    ADMIN
+    ADMIN("/v2/_berth/{api}");
+
+    private final String template;
+
+    Kind(String template) {
+      this.template = template;
+    }
+
+    String template() {
+      return template;
+    }
   }
 
   static final String ADMIN_PREFIX = "/v2/_berth/";

@@ -29,9 +29,11 @@ import java.util.concurrent.Callable;
 @Singleton
 public class UploadRoutes {
   private final UploadService uploads;
+  private final HttpMetrics metrics;
 
-  public UploadRoutes(UploadService uploads) {
+  public UploadRoutes(UploadService uploads, HttpMetrics metrics) {
     this.uploads = uploads;
+    this.metrics = metrics;
   }
 
   void register(@Observes Router router) {
@@ -108,7 +110,9 @@ public class UploadRoutes {
 
   /** Runs the storage work on a worker thread and answers on the event loop. */
   private void run(RoutingContext ctx, RequestBodyStream body, Callable<Answer> work) {
+    metrics.uploadStarted();
     ctx.vertx().<Answer>executeBlocking(work, false).onComplete(ar -> {
+      metrics.uploadEnded(); // the bytes have been taken (or refused): the rest is the answer
       HttpServerResponse res = ctx.response();
       if (res.ended() || res.closed()) {
         return;

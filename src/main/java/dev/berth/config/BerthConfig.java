@@ -34,6 +34,8 @@ public interface BerthConfig {
 
   Gc gc();
 
+  Metrics metrics();
+
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
    * are not purged (a mirror, or a replica in front of storage another registry writes).
@@ -281,6 +283,13 @@ public interface BerthConfig {
      */
     @WithDefault("PT1H")
     Duration grace();
+  }
+
+  /** Berth's own metrics at {@code /q/metrics} (the JVM's and the process' are always there). */
+  interface Metrics {
+    /** Whether Berth records its HTTP, storage, upload and sign-in metrics (off: only the JVM's). */
+    @WithDefault("true")
+    boolean enabled();
   }
 
   /** Health checks. */

@@ -84,6 +84,7 @@ final class BerthProperties {
     m.put("berth.auth.token.issuer", v -> REALM.matcher(v).matches() ? null : "not an issuer (1-64 letters, digits, '.', '_', '-')");
     m.put("berth.auth.token.realm", v -> v.startsWith("https://") || v.startsWith("http://") ? null : "not an http(s) URL");
     m.put("berth.read-only", bool());
+    m.put("berth.metrics.enabled", bool());
     ALL = Collections.unmodifiableMap(m);
   }
 

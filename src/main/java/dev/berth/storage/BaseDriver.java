@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 /**
  * The decorator every production driver is wrapped in (as CNCF distribution's {@code driver/base}):
  * it checks keys, prefixes and arguments once, clips read ranges, and prepares the storage lazily,
- * so a driver implements only what is specific to its backend. (Metrics will be added here.)
+ * so a driver implements only what is specific to its backend. Metrics are {@link MeteredDriver},
+ * which production puts inside this one.
  *
  * <p>Lazy preparation: the first operation that needs storage calls the driver's {@link
  * StorageDriver#prepare}. While that fails it is retried at most once per {@link #RETRY_SPACING};
