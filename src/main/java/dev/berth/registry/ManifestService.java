@@ -31,8 +31,8 @@ public class ManifestService {
   /** A stored manifest: the exact bytes pushed, their digest and media type. */
   public record StoredManifest(Digest digest, String mediaType, byte[] bytes) {}
 
-  /** What a push stored: the digest, the subject when there is one, and the tags it set. */
-  public record PushResult(Digest digest, Optional<Digest> subject, List<Tag> tags) {}
+  /** What a push stored: the digest, media type and size, the subject when there is one, and the tags it set. */
+  public record PushResult(Digest digest, String mediaType, long size, Optional<Digest> subject, List<Tag> tags) {}
 
   /**
    * Reads a manifest of the repository.
@@ -103,20 +103,23 @@ public class ManifestService {
     for (Tag t : tags) {
       storage.putSmall(StorageLayout.tag(repo, t), target, Precondition.NONE);
     }
-    return new PushResult(digest, m.subject().map(Descriptor::digest), List.copyOf(tags));
+    return new PushResult(digest, m.mediaType(), body.length, m.subject().map(Descriptor::digest), List.copyOf(tags));
   }
 
   /**
    * Deletes a tag (the manifest stays), or a manifest by digest with every tag pointing at it.
    *
+   * @return the digest of the manifest the tag pointed at, or of the manifest deleted
    * @throws RegistryException MANIFEST_UNKNOWN when there is no such tag or manifest
    */
-  public void delete(RepositoryName repo, Reference ref) {
+  public Digest delete(RepositoryName repo, Reference ref) {
     if (ref instanceof Reference.ByTag t) {
-      if (!storage.delete(StorageLayout.tag(repo, t.tag()), Precondition.NONE)) {
+      String key = StorageLayout.tag(repo, t.tag());
+      Optional<SmallObject> target = storage.getSmall(key);
+      if (target.isEmpty() || !storage.delete(key, Precondition.NONE)) {
         throw ErrorCode.MANIFEST_UNKNOWN.with("unknown tag " + t.tag());
       }
-      return;
+      return Digest.parse(new String(target.get().data(), StandardCharsets.US_ASCII));
     }
     Digest digest = ((Reference.ByDigest) ref).digest();
     String link = StorageLayout.manifestLink(repo, digest);
@@ -126,6 +129,7 @@ public class ManifestService {
     untag(repo, digest);
     subjectOf(digest).ifPresent(s -> storage.delete(StorageLayout.referrer(repo, s, digest), Precondition.NONE));
     storage.delete(link, Precondition.NONE);
+    return digest;
   }
 
   /** Deletes the repository's tags that point at the digest; a tag moved meanwhile is kept. */
