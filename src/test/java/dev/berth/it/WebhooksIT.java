@@ -70,7 +70,7 @@ class WebhooksIT {
         assertTrue(log.contains("webhook down: event given up after 2 attempt(s)"), log);
         assertEquals(200, c.send("GET", "/v2/apps/web/manifests/" + RegistryClient.sha256(manifest), null,
             "Accept", "application/vnd.oci.image.manifest.v1+json").statusCode());
-        assertTrue(log.contains("webhooks: down [push"), log);
+        assertTrue(log.contains("webhooks: down ["), log);
         assertTrue(log.contains(", hook [") && !log.contains("HOOK ["), "the name from variables is lower case:\n" + log);
         assertFalse(log.contains(SECRET) || log.contains("it-receiver-token"), "no secret in the log:\n" + log);
       }
