@@ -97,7 +97,7 @@ final class BerthProperties {
     m.put("berth.events.endpoints.<endpoint>.timeout", duration());
     m.put("berth.events.endpoints.<endpoint>.max-attempts", integer(1, 100, "1 and 100"));
     m.put("berth.events.endpoints.<endpoint>.backoff", duration());
-    m.put("berth.tags.immutable", list(Pattern.compile("[a-z0-9._/*-]+:[A-Za-z0-9._*?-]+"),
+    m.put("berth.tags.immutable", list(Pattern.compile(REPOSITORY_PATTERN.pattern() + ":[A-Za-z0-9._*?-]+"),
         "<repository pattern>:<tag glob>, e.g. releases/**:v*"));
     ALL = Collections.unmodifiableMap(m);
   }
