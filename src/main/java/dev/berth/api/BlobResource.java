@@ -1,6 +1,8 @@
 package dev.berth.api;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.events.Events;
+import dev.berth.events.RegistryEvent;
 import dev.berth.registry.BlobService;
 import dev.berth.registry.ByteRange;
 import dev.berth.registry.Digest;
@@ -30,10 +32,12 @@ import java.util.Optional;
 public class BlobResource {
   private final BlobService blobs;
   private final BerthConfig config;
+  private final Events events;
 
-  public BlobResource(BlobService blobs, BerthConfig config) {
+  public BlobResource(BlobService blobs, BerthConfig config, Events events) {
     this.blobs = blobs;
     this.config = config;
+    this.events = events;
   }
 
   @HEAD
@@ -85,6 +89,8 @@ public class BlobResource {
       throw ErrorCode.UNSUPPORTED.with("deletes are disabled on this registry");
     }
     blobs.delete(repo, d);
+    events.publish(new RegistryEvent(RegistryEvent.Kind.BLOB_DELETED, repo.value(), null, d.toString(), null, -1, null,
+        AuthGate.identity(ctx).toString()));
     return Response.accepted().header("Docker-Content-Digest", d.toString()).header("Content-Length", 0).build();
   }
 

@@ -1,6 +1,10 @@
 package dev.berth.api;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.events.Events;
+import dev.berth.events.RegistryEvent;
+import dev.berth.events.RegistryEvent.Kind;
+import dev.berth.registry.Digest;
 import dev.berth.registry.DigestAlgorithm;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.ManifestService;
@@ -35,10 +39,12 @@ import java.util.List;
 public class ManifestResource {
   private final ManifestService manifests;
   private final BerthConfig config;
+  private final Events events;
 
-  public ManifestResource(ManifestService manifests, BerthConfig config) {
+  public ManifestResource(ManifestService manifests, BerthConfig config, Events events) {
     this.manifests = manifests;
     this.config = config;
+    this.events = events;
   }
 
   @GET
@@ -47,6 +53,11 @@ public class ManifestResource {
     StoredManifest m = read(ctx);
     if (BlobResource.etag(m.digest()).equals(ifNoneMatch)) {
       return headers(Response.notModified(), m).build();
+    }
+    if (events.wanted(Kind.MANIFEST_PULLED)) {
+      RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.MANIFEST);
+      String tag = p.segment().equals(m.digest().toString()) ? null : p.segment();
+      publish(ctx, Kind.MANIFEST_PULLED, p.name(), tag, m.digest(), m.mediaType(), m.bytes().length, null);
     }
     return headers(Response.ok(m.bytes()), m).build();
   }
@@ -94,6 +105,13 @@ public class ManifestResource {
         .header("Docker-Content-Digest", r.digest().toString())
         .header("Content-Length", 0);
     r.subject().ifPresent(s -> b.header("OCI-Subject", s.toString()));
+    String subject = r.subject().map(Digest::toString).orElse(null);
+    if (r.tags().isEmpty()) {
+      publish(ctx, Kind.MANIFEST_PUSHED, repo, null, r.digest(), r.mediaType(), r.size(), subject);
+    }
+    for (Tag t : r.tags()) {
+      publish(ctx, Kind.MANIFEST_PUSHED, repo, t.value(), r.digest(), r.mediaType(), r.size(), subject);
+    }
     for (Tag t : r.tags()) {
       b.header("OCI-Tag", t.value());
     }
@@ -109,8 +127,19 @@ public class ManifestResource {
     if (!config.delete().enabled()) {
       throw ErrorCode.UNSUPPORTED.with("deletes are disabled on this registry");
     }
-    manifests.delete(repo, ref);
+    Digest deleted = manifests.delete(repo, ref);
+    if (ref instanceof Reference.ByTag t) {
+      publish(ctx, Kind.TAG_DELETED, repo, t.tag().value(), deleted, null, -1, null);
+    } else {
+      publish(ctx, Kind.MANIFEST_DELETED, repo, null, deleted, null, -1, null);
+    }
     return Response.accepted().header("Content-Length", 0).build();
+  }
+
+  private void publish(RoutingContext ctx, Kind kind, RepositoryName repo, String tag, Digest digest, String mediaType,
+      long size, String subject) {
+    events.publish(new RegistryEvent(kind, repo.value(), tag, digest.toString(), mediaType, size, subject,
+        AuthGate.identity(ctx).toString()));
   }
 
   private static Response.ResponseBuilder headers(Response.ResponseBuilder b, StoredManifest m) {

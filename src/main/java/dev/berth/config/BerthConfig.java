@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,9 @@ public interface BerthConfig {
   Gc gc();
 
   Metrics metrics();
+  Events events();
+
+  Tags tags();
 
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
@@ -42,6 +46,61 @@ public interface BerthConfig {
    */
   @WithDefault("false")
   boolean readOnly();
+
+  /** Notifications of pushes, deletes and pulls to HTTP endpoints (README: Webhooks). */
+  interface Events {
+    /** The {@code source} of the CloudEvents Berth sends (a URI reference naming this registry, e.g. its public URL). */
+    @WithDefault("berth")
+    String source();
+
+    /** The endpoints events go to, by a name of your choice (it labels logs and metrics). */
+    Map<String, Endpoint> endpoints();
+  }
+
+  /** One webhook endpoint. */
+  interface Endpoint {
+    /** The http(s) URL events are POSTed to. */
+    String url();
+
+    /** Repository patterns ({@code *} within a component, {@code **} across) of the events sent here. */
+    @WithDefault("**")
+    List<String> repositories();
+
+    /** Which events are sent here: {@code push}, {@code delete} (manifests, tags, blobs), {@code pull}. */
+    @WithDefault("push,delete")
+    List<String> actions();
+
+    /** Headers added to every delivery (e.g. {@code Authorization}); their values are never logged. */
+    Map<String, String> headers();
+
+    /** The key of the {@code X-Berth-Signature: sha256=<hex>} header, an HMAC-SHA256 over the body. */
+    Optional<Secret> secret();
+
+    /** Events waiting for delivery at most; more are dropped (counted and logged). */
+    @WithDefault("1000")
+    int queueSize();
+
+    /** The time limit of one delivery attempt (connect and answer). */
+    @WithDefault("PT10S")
+    Duration timeout();
+
+    /** Attempts per event before it is given up (network errors, 408, 429 and 5xx are retried). */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** The wait before the first retry; it doubles for each further one, up to 5 minutes. */
+    @WithDefault("PT1S")
+    Duration backoff();
+  }
+
+  /** Tag protection. */
+  interface Tags {
+    /**
+     * Immutable tags, as {@code <repository pattern>:<tag glob>} entries (comma-separated, e.g.
+     * {@code releases/**:v*}): once set, such a tag can't be moved to another manifest or deleted.
+     */
+    Optional<List<String>> immutable();
+  }
 
   /** Who may do what. */
   interface Auth {

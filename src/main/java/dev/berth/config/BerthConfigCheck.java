@@ -60,12 +60,23 @@ public final class BerthConfigCheck implements ConfigSourceInterceptorFactory {
   private static Map<String, ConfigProblems.Setting> settings(ConfigSourceInterceptorContext context) {
     Map<String, ConfigProblems.Setting> out = new LinkedHashMap<>();
     for (String name : BerthProperties.ALL.keySet()) {
-      ConfigValue v = value(context, name);
-      if (v != null && v.getValue() != null && !v.getValue().isBlank()) {
-        out.put(name, new ConfigProblems.Setting(v.getValue(), origin(name, v)));
+      add(out, context, name);
+    }
+    // Map entries (berth.events.endpoints.<endpoint>.url) are only known by the names set.
+    for (Iterator<String> it = context.iterateNames(); it.hasNext();) {
+      String name = it.next();
+      if (name.startsWith("berth.") && !BerthProperties.ALL.containsKey(name) && BerthProperties.template(name) != null) {
+        add(out, context, name);
       }
     }
     return out;
+  }
+
+  private static void add(Map<String, ConfigProblems.Setting> out, ConfigSourceInterceptorContext context, String name) {
+    ConfigValue v = value(context, name);
+    if (v != null && v.getValue() != null && !v.getValue().isBlank()) {
+      out.put(name, new ConfigProblems.Setting(v.getValue(), origin(name, v)));
+    }
   }
 
   /** {@code berth.*} names Berth doesn't know; those from the environment are judged by their variable names. */
@@ -73,7 +84,7 @@ public final class BerthConfigCheck implements ConfigSourceInterceptorFactory {
     Map<String, String> out = new TreeMap<>();
     for (Iterator<String> it = context.iterateNames(); it.hasNext();) {
       String name = it.next();
-      if (name.startsWith("berth.") && !BerthProperties.ALL.containsKey(name)) {
+      if (name.startsWith("berth.") && BerthProperties.template(name) == null) {
         ConfigValue v = value(context, name);
         if (v == null || !isEnv(v)) {
           out.put(name, v == null ? null : origin(name, v));

@@ -33,10 +33,14 @@ final class BerthProperties {
 
   /** Secrets: their values are never named in a message. */
   static final Set<String> SECRETS = Set.of(
-      "berth.storage.azure.account-key", "berth.storage.azure.connection-string", "berth.storage.azure.sas-token");
+      "berth.storage.azure.account-key", "berth.storage.azure.connection-string", "berth.storage.azure.sas-token",
+      "berth.events.endpoints.<endpoint>.secret", "berth.events.endpoints.<endpoint>.headers.<header>");
 
   static final Map<String, Rule> ALL;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
+  private static final Pattern REPOSITORY_PATTERN = Pattern.compile("[a-z0-9._*-]+(/[a-z0-9._*-]+)*");
+  /** A map key in a property name: {@code <endpoint>} stands for any name without dots. */
+  private static final Pattern KEY = Pattern.compile("<[a-z-]+>");
 
   static {
     Map<String, Rule> m = new LinkedHashMap<>();
@@ -85,7 +89,69 @@ final class BerthProperties {
     m.put("berth.auth.token.realm", v -> v.startsWith("https://") || v.startsWith("http://") ? null : "not an http(s) URL");
     m.put("berth.read-only", bool());
     m.put("berth.metrics.enabled", bool());
+    m.put("berth.events.source", v -> v.isBlank() || v.chars().anyMatch(Character::isWhitespace) ? "not a URI reference" : null);
+    m.put("berth.events.endpoints.<endpoint>.url", v -> v.startsWith("https://") || v.startsWith("http://") ? null : "not an http(s) URL");
+    m.put("berth.events.endpoints.<endpoint>.repositories", list(REPOSITORY_PATTERN, "a repository pattern (lowercase name components, '*' within one, '**' across)"));
+    m.put("berth.events.endpoints.<endpoint>.actions", list(Pattern.compile("push|delete|pull"), "one of push, delete, pull"));
+    m.put("berth.events.endpoints.<endpoint>.headers.<header>", any());
+    m.put("berth.events.endpoints.<endpoint>.secret", any());
+    m.put("berth.events.endpoints.<endpoint>.queue-size", integer(1, 1_000_000, "1 and 1000000"));
+    m.put("berth.events.endpoints.<endpoint>.timeout", duration());
+    m.put("berth.events.endpoints.<endpoint>.max-attempts", integer(1, 100, "1 and 100"));
+    m.put("berth.events.endpoints.<endpoint>.backoff", duration());
+    m.put("berth.tags.immutable", list(Pattern.compile(REPOSITORY_PATTERN.pattern() + ":[A-Za-z0-9._*?-]+"),
+        "<repository pattern>:<tag glob>, e.g. releases/**:v*"));
     ALL = Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The entry of {@link #ALL} a property name is, or instantiates ({@code berth.events.endpoints.hook.url}
+   * is {@code berth.events.endpoints.<endpoint>.url}); null when none.
+   */
+  static String template(String name) {
+    if (ALL.containsKey(name)) {
+      return name;
+    }
+    for (String t : ALL.keySet()) {
+      if (t.contains("<") && regex(t, "[^.]+").matcher(name).matches()) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** The rule of a property name (a template's for a map entry); null for unknown names. */
+  static Rule rule(String name) {
+    String t = template(name);
+    return t == null ? null : ALL.get(t);
+  }
+
+  static boolean isSecret(String name) {
+    String t = template(name);
+    return t != null && SECRETS.contains(t);
+  }
+
+  /** Whether an environment variable name is the form of a map entry's property (any key). */
+  static boolean isTemplateEnvName(String variable) {
+    for (String t : ALL.keySet()) {
+      if (t.contains("<") && regex(envName(t.replaceAll("<[a-z-]+>", "KEY")).replace("KEY", "<k>"), "[A-Z0-9_]+")
+          .matcher(variable).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A template as a regular expression: {@code <key>} parts match {@code key}, the rest literally. */
+  private static Pattern regex(String template, String key) {
+    StringBuilder r = new StringBuilder();
+    int at = 0;
+    java.util.regex.Matcher m = KEY.matcher(template);
+    while (m.find()) {
+      r.append(Pattern.quote(template.substring(at, m.start()))).append(key);
+      at = m.end();
+    }
+    return Pattern.compile(r.append(Pattern.quote(template.substring(at))).toString());
   }
 
   /** The environment variable SmallRye reads a property from: upper case, other characters {@code _}. */
@@ -96,6 +162,18 @@ final class BerthProperties {
   /** An enum's values as SmallRye accepts them: lower case, {@code _} as {@code -}. */
   static List<String> accepted(Enum<?>[] values) {
     return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+  }
+
+  /** A comma-separated list whose every entry matches {@code entry}. */
+  private static Rule list(Pattern entry, String accepted) {
+    return v -> {
+      for (String e : v.split(",")) {
+        if (!entry.matcher(e.trim()).matches()) {
+          return "'" + ConfigProblems.clip(e.trim()) + "' is not " + accepted;
+        }
+      }
+      return null;
+    };
   }
 
   private static Rule any() {

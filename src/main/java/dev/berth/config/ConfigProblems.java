@@ -35,7 +35,7 @@ final class ConfigProblems {
         + " is not a Berth property" + hint(Suggestions.closest(name, BerthProperties.ALL.keySet(), '.'))));
     out.addAll(unknownVariables(env.keySet()));
     settings.forEach((name, s) -> {
-      BerthProperties.Rule rule = BerthProperties.ALL.get(name);
+      BerthProperties.Rule rule = BerthProperties.rule(name);
       String p = rule == null ? null : rule.problem(s.value());
       if (p != null) {
         out.add(label(name, s) + ": " + p);
@@ -71,7 +71,8 @@ final class ConfigProblems {
     BerthProperties.ALL.keySet().forEach(p -> known.add(BerthProperties.envName(p)));
     List<String> out = new ArrayList<>();
     for (String v : new TreeSet<>(envNames)) {
-      if (v.startsWith("BERTH_") && !known.contains(v) && !SERVICE_LINK.matcher(v).matches()) {
+      if (v.startsWith("BERTH_") && !known.contains(v) && !SERVICE_LINK.matcher(v).matches()
+          && !BerthProperties.isTemplateEnvName(v)) {
         out.add(v + " is not a Berth environment variable" + hint(Suggestions.closest(v, known, '_')));
       }
     }
@@ -93,7 +94,7 @@ final class ConfigProblems {
 
   /** {@code name=value (origin)}; a secret's value is never shown, others are cut short. */
   private static String label(String name, Setting s) {
-    String value = BerthProperties.SECRETS.contains(name) ? "" : "=" + clip(s.value());
+    String value = BerthProperties.isSecret(name) ? "" : "=" + clip(s.value());
     return name + value + (s.origin() == null ? "" : " (" + s.origin() + ")");
   }
 

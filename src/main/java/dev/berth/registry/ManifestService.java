@@ -22,18 +22,20 @@ import java.util.Set;
 public class ManifestService {
   private final StorageDriver storage;
   private final BlobService blobs;
+  private final ImmutableTags immutable;
   private final ManifestCache cache = new ManifestCache(16L << 20);
 
-  public ManifestService(StorageDriver storage, BlobService blobs) {
+  public ManifestService(StorageDriver storage, BlobService blobs, ImmutableTags immutable) {
     this.storage = storage;
     this.blobs = blobs;
+    this.immutable = immutable;
   }
 
   /** A stored manifest: the exact bytes pushed, their digest and media type. */
   public record StoredManifest(Digest digest, String mediaType, byte[] bytes) {}
 
-  /** What a push stored: the digest, the subject when there is one, and the tags it set. */
-  public record PushResult(Digest digest, Optional<Digest> subject, List<Tag> tags) {}
+  /** What a push stored: the digest, media type and size, the subject when there is one, and the tags it set. */
+  public record PushResult(Digest digest, String mediaType, long size, Optional<Digest> subject, List<Tag> tags) {}
 
   /**
    * Reads a manifest of the repository.
@@ -69,7 +71,8 @@ public class ManifestService {
    * @param extraTags tags from {@code ?tag=} parameters
    * @throws RegistryException DIGEST_INVALID when the body does not match a digest reference;
    *     MANIFEST_INVALID; MANIFEST_BLOB_UNKNOWN when a config or layer is not in the repository;
-   *     also when an index names a manifest the repository does not have
+   *     also when an index names a manifest the repository does not have; DENIED when an
+   *     immutable tag names another manifest
    */
   public PushResult put(RepositoryName repo, Reference ref, String contentType, byte[] body, List<Tag> extraTags) {
     DigestAlgorithm algorithm = ref instanceof Reference.ByDigest d ? d.digest().algorithm() : DigestAlgorithm.SHA256;
@@ -78,6 +81,12 @@ public class ManifestService {
       throw ErrorCode.DIGEST_INVALID.with("manifest has digest " + digest + ", not " + d.digest());
     }
     Manifest m = Manifest.parse(body, contentType);
+    Set<Tag> tags = new LinkedHashSet<>();
+    if (ref instanceof Reference.ByTag t) {
+      tags.add(t.tag());
+    }
+    tags.addAll(extraTags);
+    immutable.checkPush(repo, tags, digest, t -> target(repo, t));
     // Pin every blob, then check it, then link: the protocol in BlobMarkers, which also says why
     // the link must be written before the earliest pin's deadline (else pin and check again).
     while (pinAndCheck(repo, digest, body, m).expired()) {
@@ -88,16 +97,20 @@ public class ManifestService {
       Descriptor self = new Descriptor(m.mediaType(), digest, body.length, m.artifactType(), m.annotations(), false);
       storage.putSmall(StorageLayout.referrer(repo, m.subject().get().digest(), digest), Json.bytes(self.toJson()), Precondition.NONE);
     }
-    Set<Tag> tags = new LinkedHashSet<>();
-    if (ref instanceof Reference.ByTag t) {
-      tags.add(t.tag());
-    }
-    tags.addAll(extraTags);
     byte[] target = digest.toString().getBytes(StandardCharsets.US_ASCII);
     for (Tag t : tags) {
-      storage.putSmall(StorageLayout.tag(repo, t), target, Precondition.NONE);
+      Optional<String> rule = immutable.ruleFor(repo, t);
+      if (rule.isEmpty()) {
+        storage.putSmall(StorageLayout.tag(repo, t), target, Precondition.NONE);
+      } else if (target(repo, t).isEmpty()) {
+        try { // create-only: of two racing first pushes, one wins and the other is refused
+          storage.putSmall(StorageLayout.tag(repo, t), target, Precondition.IF_ABSENT);
+        } catch (PreconditionFailedException e) {
+          immutable.checkPush(repo, Set.of(t), digest, x -> target(repo, x));
+        }
+      }
     }
-    return new PushResult(digest, m.subject().map(Descriptor::digest), List.copyOf(tags));
+    return new PushResult(digest, m.mediaType(), body.length, m.subject().map(Descriptor::digest), List.copyOf(tags));
   }
 
   private BlobMarkers.Pin pinAndCheck(RepositoryName repo, Digest digest, byte[] body, Manifest m) {
@@ -131,23 +144,36 @@ public class ManifestService {
   /**
    * Deletes a tag (the manifest stays), or a manifest by digest with every tag pointing at it.
    *
-   * @throws RegistryException MANIFEST_UNKNOWN when there is no such tag or manifest
+   * @return the digest of the manifest the tag pointed at, or of the manifest deleted
+   * @throws RegistryException MANIFEST_UNKNOWN when there is no such tag or manifest; UNSUPPORTED
+   *     for an immutable tag, or a manifest one names
    */
-  public void delete(RepositoryName repo, Reference ref) {
+  public Digest delete(RepositoryName repo, Reference ref) {
     if (ref instanceof Reference.ByTag t) {
-      if (!storage.delete(StorageLayout.tag(repo, t.tag()), Precondition.NONE)) {
+      String key = StorageLayout.tag(repo, t.tag());
+      Optional<SmallObject> target = storage.getSmall(key);
+      if (target.isPresent()) {
+        immutable.ruleFor(repo, t.tag()).ifPresent(rule -> {
+          throw ImmutableTags.delete(t.tag(), rule);
+        });
+      }
+      if (target.isEmpty() || !storage.delete(key, Precondition.NONE)) {
         throw ErrorCode.MANIFEST_UNKNOWN.with("unknown tag " + t.tag());
       }
-      return;
+      return Digest.parse(new String(target.get().data(), StandardCharsets.US_ASCII));
     }
     Digest digest = ((Reference.ByDigest) ref).digest();
     String link = StorageLayout.manifestLink(repo, digest);
     if (storage.stat(link).isEmpty()) {
       throw ErrorCode.MANIFEST_UNKNOWN.with("unknown manifest " + digest);
     }
+    if (immutable.any(repo)) {
+      immutable.checkDelete(repo, Listings.all(storage, StorageLayout.tags(repo)), digest, t -> target(repo, t));
+    }
     untag(repo, digest);
     subjectOf(digest).ifPresent(s -> storage.delete(StorageLayout.referrer(repo, s, digest), Precondition.NONE));
     storage.delete(link, Precondition.NONE);
+    return digest;
   }
 
   /** Deletes the repository's tags that point at the digest; a tag moved meanwhile is kept. */
@@ -167,6 +193,12 @@ public class ManifestService {
         }
       }
     }
+  }
+
+  /** The digest a tag names; empty when the tag doesn't exist. */
+  private Optional<Digest> target(RepositoryName repo, Tag tag) {
+    return storage.getSmall(StorageLayout.tag(repo, tag))
+        .map(o -> Digest.parse(new String(o.data(), StandardCharsets.US_ASCII)));
   }
 
   private Optional<Digest> subjectOf(Digest digest) {

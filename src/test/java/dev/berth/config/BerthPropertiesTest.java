@@ -88,4 +88,27 @@ class BerthPropertiesTest {
       assertNotNull(BerthProperties.containerProblem(bad), bad);
     }
   }
+
+  @Test
+  void mapEntries_takeTheirTemplatesRule() {
+    assertEquals("berth.events.endpoints.<endpoint>.url", BerthProperties.template("berth.events.endpoints.ci.url"));
+    assertEquals("berth.events.endpoints.<endpoint>.headers.<header>",
+        BerthProperties.template("berth.events.endpoints.ci.headers.Authorization"));
+    assertNull(BerthProperties.template("berth.events.endpoints.ci.uri"));
+    assertNull(BerthProperties.template("berth.events.endpoints.url"));
+    assertNotNull(BerthProperties.rule("berth.events.endpoints.ci.url").problem("ftp://x"));
+    assertNotNull(BerthProperties.rule("berth.events.endpoints.ci.actions").problem("push,write"));
+    assertNull(BerthProperties.rule("berth.events.endpoints.ci.actions").problem("push, pull"));
+    assertTrue(BerthProperties.isSecret("berth.events.endpoints.ci.secret"));
+    assertTrue(BerthProperties.isSecret("berth.events.endpoints.ci.headers.Authorization"));
+    assertTrue(BerthProperties.isTemplateEnvName("BERTH_EVENTS_ENDPOINTS_CI_URL"));
+    assertTrue(!BerthProperties.isTemplateEnvName("BERTH_EVENTS_ENDPOINTS_CI_URI"));
+  }
+
+  @Test
+  void immutableTags_patternColonGlob() {
+    assertNull(problem("berth.tags.immutable", "releases/**:v*, base:1.?"));
+    assertNotNull(problem("berth.tags.immutable", "releases/**"));
+    assertNotNull(problem("berth.tags.immutable", "Releases:v*"));
+  }
 }

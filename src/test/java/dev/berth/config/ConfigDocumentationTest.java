@@ -3,6 +3,8 @@ package dev.berth.config;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,15 @@ class ConfigDocumentationTest {
       Class<?> r = m.getReturnType();
       if (r.isInterface() && r.getEnclosingClass() == BerthConfig.class) {
         out.addAll(properties(name, r));
+      } else if (r == java.util.Map.class) {
+        // A map's key is the user's: endpoints -> berth.events.endpoints.<endpoint>.url
+        String key = name + ".<" + kebab(m.getName()).replaceAll("s$", "") + ">";
+        Type value = ((ParameterizedType) m.getGenericReturnType()).getActualTypeArguments()[1];
+        if (value instanceof Class<?> c && c.isInterface() && c.getEnclosingClass() == BerthConfig.class) {
+          out.addAll(properties(key, c));
+        } else {
+          out.add(key);
+        }
       } else {
         out.add(name);
       }

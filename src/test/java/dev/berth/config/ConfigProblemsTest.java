@@ -121,4 +121,20 @@ class ConfigProblemsTest {
   void azureChecks_onlyForTheAzureDriver() {
     assertEquals(List.of(), problems(Map.of("berth.storage.driver", "filesystem", "berth.storage.azure.account-key", "a2V5"), Map.of()));
   }
+
+  @Test
+  void webhookAndImmutableSettings_judgedByTheirTemplates_secretsHidden() {
+    List<String> p = problems(Map.of(
+        "berth.events.endpoints.ci.url", "ftp://hooks.example",
+        "berth.events.endpoints.ci.actions", "push,write",
+        "berth.events.endpoints.ci.secret", "very-secret-value",
+        "berth.events.endpoints.ci.headers.Authorization", "Bearer token-value",
+        "berth.tags.immutable", "releases/**"), Map.of("BERTH_EVENTS_ENDPOINTS_CI_URL", "https://x", "BERTH_EVENTS_ENDPOINTS_CI_URI", "x"));
+    assertEquals(4, p.size(), p.toString());
+    assertTrue(p.stream().anyMatch(l -> l.startsWith("berth.events.endpoints.ci.url=ftp://hooks.example: not an http(s) URL")), p.toString());
+    assertTrue(p.stream().anyMatch(l -> l.contains("'write' is not one of push, delete, pull")), p.toString());
+    assertTrue(p.stream().anyMatch(l -> l.startsWith("berth.tags.immutable=releases/**: 'releases/**' is not <repository pattern>:<tag glob>")), p.toString());
+    assertTrue(p.stream().anyMatch(l -> l.startsWith("BERTH_EVENTS_ENDPOINTS_CI_URI is not a Berth environment variable")), p.toString());
+    assertFalse(p.toString().contains("very-secret-value") || p.toString().contains("token-value"));
+  }
 }
