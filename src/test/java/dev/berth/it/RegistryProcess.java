@@ -144,8 +144,7 @@ public final class RegistryProcess implements AutoCloseable {
     Path out = Files.createTempFile("berth-it-cmd-", ".out");
     Path err = Files.createTempFile("berth-it-cmd-", ".err");
     try {
-      ProcessBuilder pb = builder(o, freePort(), data, out);
-      pb.command().addAll(List.of(args));
+      ProcessBuilder pb = builder(o.args(args), freePort(), data, out);
       pb.redirectErrorStream(false).redirectError(err.toFile());
       Process p = pb.start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

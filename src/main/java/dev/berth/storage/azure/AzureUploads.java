@@ -142,6 +142,28 @@ final class AzureUploads {
     }
   }
 
+  /**
+   * Marks the upload's bytes committed, so no later append lands. An append that was already in
+   * flight may commit its blocks first (412 here): its bytes lie past the size the pointer holds,
+   * so only the mark is retried, on the new version.
+   */
+  private void markCommitted(String from, BlobProperties p) {
+    for (int attempt = 1; ; attempt++) {
+      Map<String, String> marked = new LinkedHashMap<>(p.getMetadata() == null ? Map.of() : p.getMetadata());
+      marked.put(Blobs.META_COMMITTED, "1");
+      try {
+        blobs.blob(from).setMetadataWithResponse(marked, new BlobRequestConditions().setIfMatch(p.getETag()), blobs.timeout, Context.NONE);
+        return;
+      } catch (BlobStorageException e) {
+        BlobProperties now = e.getStatusCode() == 412 && attempt < 5 ? blobs.properties(from) : null;
+        if (now == null) {
+          throw e;
+        }
+        p = now;
+      }
+    }
+  }
+
   /** Writes a pointer at {@code key} to the upload's bytes and marks the upload committed. */
   void commit(String uploadKey, String key) {
     String from = blobs.name(uploadKey);
@@ -155,9 +177,7 @@ final class AzureUploads {
     pointer.put(Blobs.META_SIZE, Long.toString(Blobs.sizeOf(p)));
     BlobProperties old = blobs.properties(to);
     blobs.blob(to).uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(new byte[0])).setMetadata(pointer), blobs.timeout, Context.NONE);
-    Map<String, String> marked = new LinkedHashMap<>(p.getMetadata() == null ? Map.of() : p.getMetadata());
-    marked.put(Blobs.META_COMMITTED, "1");
-    blobs.blob(from).setMetadataWithResponse(marked, new BlobRequestConditions().setIfMatch(p.getETag()), blobs.timeout, Context.NONE);
+    markCommitted(from, p);
     String replaced = old == null ? to : Blobs.dataBlob(to, old);
     if (!replaced.equals(to) && !replaced.equals(Blobs.dataBlob(from, p))) {
       blobs.deleteQuietly(replaced); // the replaced object's bytes
