@@ -30,7 +30,7 @@ public class GcCommand implements Command {
 
   @Override
   public String summary() {
-    return "[--dry-run]  remove unreferenced blobs, layer links and abandoned uploads";
+    return "[--dry-run]  apply retention rules, remove unreferenced blobs, layer links and abandoned uploads";
   }
 
   @Override

@@ -40,6 +40,8 @@ public interface BerthConfig {
 
   Tags tags();
 
+  Retention retention();
+
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
    * are not purged (a mirror, or a replica in front of storage another registry writes).
@@ -100,6 +102,30 @@ public interface BerthConfig {
      * {@code releases/**:v*}): once set, such a tag can't be moved to another manifest or deleted.
      */
     Optional<List<String>> immutable();
+  }
+
+  /** Retention rules {@code berth gc} applies before it marks (README "Retention"). */
+  interface Retention {
+    /** The rules, by a name of your choice; a tag or manifest goes when a rule drops it and none keeps it. */
+    Map<String, RetentionRule> rules();
+  }
+
+  /** One retention rule; only the parts set act. */
+  interface RetentionRule {
+    /** Repository patterns ({@code *} within a component, {@code **} across) the rule applies to. */
+    List<String> repositories();
+
+    /** Keep the newest N tags (by the time each was last set); the older ones are dropped. */
+    Optional<Integer> keepNewest();
+
+    /** Keep every tag that matches this regular expression (the whole tag). */
+    Optional<String> keepTags();
+
+    /** Drop tags last set longer ago than this (e.g. {@code P30D}). */
+    Optional<Duration> dropTagsOlderThan();
+
+    /** Drop manifests no tag reaches (directly, as an index child, or as a referrer) linked longer ago than this. */
+    Optional<Duration> dropUntaggedOlderThan();
   }
 
   /** Who may do what. */

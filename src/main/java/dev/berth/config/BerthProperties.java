@@ -101,6 +101,11 @@ final class BerthProperties {
     m.put("berth.events.endpoints.<endpoint>.backoff", duration());
     m.put("berth.tags.immutable", list(Pattern.compile(REPOSITORY_PATTERN.pattern() + ":[A-Za-z0-9._*?-]+"),
         "<repository pattern>:<tag glob>, e.g. releases/**:v*"));
+    m.put("berth.retention.rules.<rule>.repositories", list(REPOSITORY_PATTERN, "a repository pattern (lowercase name components, '*' within one, '**' across)"));
+    m.put("berth.retention.rules.<rule>.keep-newest", integer(0, 1_000_000, "0 and 1000000"));
+    m.put("berth.retention.rules.<rule>.keep-tags", BerthProperties::regexProblem);
+    m.put("berth.retention.rules.<rule>.drop-tags-older-than", duration());
+    m.put("berth.retention.rules.<rule>.drop-untagged-older-than", duration());
     ALL = Collections.unmodifiableMap(m);
   }
 
@@ -174,6 +179,15 @@ final class BerthProperties {
       }
       return null;
     };
+  }
+
+  private static String regexProblem(String v) {
+    try {
+      Pattern.compile(v);
+      return null;
+    } catch (java.util.regex.PatternSyntaxException e) {
+      return "not a regular expression: " + e.getDescription();
+    }
   }
 
   private static Rule any() {

@@ -3,6 +3,7 @@ package dev.berth.gc;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.BlobMarkers;
 import dev.berth.registry.Digest;
+import dev.berth.registry.ImmutableTags;
 import dev.berth.registry.Listings;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.StorageLayout;
@@ -23,7 +24,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Online mark and sweep over storage alone, safe beside pushes on any replica: the protocol is in
- * {@link BlobMarkers}. One run: take the start time S; mark ({@link Mark}); remove the layer links
+ * {@link BlobMarkers}. One run: take the start time S; apply the retention rules ({@link Retention});
+ * mark ({@link Mark}); remove the layer links
  * no manifest of their repository names; remove the blobs no live manifest names; purge abandoned
  * uploads. Nothing younger than S - {@code berth.gc.grace} is removed. Cost: a few small reads per
  * manifest, link and blob, independent of blob sizes.
@@ -35,25 +37,35 @@ public class GarbageCollector {
   private final BlobMarkers markers;
   private final UploadPurger uploads;
   private final Duration purgeAfter;
+  private final ImmutableTags immutable;
+  private final List<RetentionRule> rules;
 
-  public GarbageCollector(StorageDriver storage, BlobMarkers markers, UploadPurger uploads, BerthConfig config) {
+  public GarbageCollector(StorageDriver storage, BlobMarkers markers, UploadPurger uploads, ImmutableTags immutable,
+      BerthConfig config) {
     this.storage = storage;
     this.markers = markers;
     this.uploads = uploads;
     this.purgeAfter = config.uploads().purgeAfter();
+    this.immutable = immutable;
+    this.rules = RetentionRule.of(config);
   }
 
   /** Runs once; a dry run reads only and lists what would go. */
   public GcReport run(boolean dryRun) {
     Instant start = Instant.now();
     Instant cutoff = start.minus(markers.grace());
-    Mark mark = Mark.of(storage);
+    Retention retention = Retention.apply(storage, immutable, rules, dryRun, start);
+    if (!rules.isEmpty()) {
+      LOG.infof("gc: retention %s %d tags, %d untagged manifests", dryRun ? "would remove" : "removed", retention.tags, retention.manifests);
+    }
+    Mark mark = Mark.of(storage, retention.dropped);
     LOG.infof("gc: marked %d manifests, %d live blobs in %d repositories", mark.manifests, mark.live.size(), mark.referenced.size());
     Sweep s = new Sweep(dryRun, cutoff);
     mark.referenced.forEach(s::layerLinks);
+    s.gone.addAll(0, retention.gone);
     s.blobs(mark.live);
     int purged = dryRun ? 0 : uploads.purge(Instant.now().minus(purgeAfter));
-    GcReport r = new GcReport(dryRun, mark.manifests, s.kept, s.bytesKept, s.freed, s.bytesFreed, s.links, s.spared,
+    GcReport r = new GcReport(dryRun, retention.tags, retention.manifests, mark.manifests, s.kept, s.bytesKept, s.freed, s.bytesFreed, s.links, s.spared,
         purged, Duration.between(start, Instant.now()), s.gone);
     LOG.info(r.summary());
     return r;

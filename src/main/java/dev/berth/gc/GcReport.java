@@ -6,12 +6,15 @@ import java.util.List;
 /**
  * What one garbage collection run did (or, in a dry run, would do).
  *
+ * @param tagsRetired tags retention removed
+ * @param manifestsRetired untagged manifests retention removed (their links and referrer entries)
  * @param manifests manifest links marked live
  * @param spared unreferenced blobs kept because a push pinned them meanwhile or within grace
  * @param gone what was (or would be) removed, one line each: {@code blob <digest> <bytes>},
- *     {@code link <repository> <digest>}
+ *     {@code link <repository> <digest>}, and retention's first: {@code tag <repository>:<tag> <digest>},
+ *     {@code manifest <repository> <digest>}
  */
-public record GcReport(boolean dryRun, int manifests, long blobsKept, long bytesKept, long blobsFreed,
+public record GcReport(boolean dryRun, long tagsRetired, long manifestsRetired, int manifests, long blobsKept, long bytesKept, long blobsFreed,
     long bytesFreed, long linksFreed, long spared, int uploadsPurged, Duration took, List<String> gone) {
   public GcReport {
     gone = List.copyOf(gone);
@@ -19,9 +22,10 @@ public record GcReport(boolean dryRun, int manifests, long blobsKept, long bytes
 
   /** The summary line {@code berth gc} prints. */
   public String summary() {
-    return String.format("%s: %d manifests live; kept %d blobs (%d bytes); %s %d blobs (%d bytes) and %d layer links;"
+    return String.format("%s: retention %s %d tags and %d untagged manifests; %d manifests live;"
+        + " kept %d blobs (%d bytes); %s %d blobs (%d bytes) and %d layer links;"
         + " %d spared; %d abandoned uploads purged; %d ms",
-        dryRun ? "dry run" : "gc", manifests, blobsKept, bytesKept, dryRun ? "would free" : "freed",
-        blobsFreed, bytesFreed, linksFreed, spared, uploadsPurged, took.toMillis());
+        dryRun ? "dry run" : "gc", dryRun ? "would remove" : "removed", tagsRetired, manifestsRetired, manifests,
+        blobsKept, bytesKept, dryRun ? "would free" : "freed", blobsFreed, bytesFreed, linksFreed, spared, uploadsPurged, took.toMillis());
   }
 }

@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The mark phase: every manifest linked in a repository is live (tagged or not: no retention rule
- * removes any yet), and so are what it names: config, layers, index children. Referrers are
+ * The mark phase: every manifest linked in a repository is live (tagged or not), except those
+ * retention removed (or, in a dry run, would remove), and so are what it names: config, layers, index children. Referrers are
  * manifests linked in the repository, so they and their blobs are live the same way. Built from
  * storage alone, one pass over the repositories' manifest links.
  */
@@ -29,18 +29,27 @@ final class Mark {
   int manifests;
 
   static Mark of(StorageDriver storage) {
+    return of(storage, Map.of());
+  }
+
+  /** @param dropped per repository, manifests retention removed: not live, even if still listed */
+  static Mark of(StorageDriver storage, Map<RepositoryName, Set<Digest>> dropped) {
     Mark mark = new Mark();
     for (String entry : Listings.all(storage, StorageLayout.REPOSITORIES)) {
       if (entry.endsWith("/")) {
-        mark.repository(storage, StorageLayout.repositoryOf(entry));
+        RepositoryName repo = StorageLayout.repositoryOf(entry);
+        mark.repository(storage, repo, dropped.getOrDefault(repo, Set.of()));
       }
     }
     return mark;
   }
 
-  private void repository(StorageDriver storage, RepositoryName repo) {
+  private void repository(StorageDriver storage, RepositoryName repo, Set<Digest> dropped) {
     Set<Digest> names = referenced.computeIfAbsent(repo, r -> new HashSet<>());
     for (Digest d : digests(storage, StorageLayout.repository(repo) + "_manifests/")) {
+      if (dropped.contains(d)) {
+        continue;
+      }
       manifests++;
       live.add(d);
       names.add(d);

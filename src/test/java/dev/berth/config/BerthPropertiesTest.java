@@ -73,6 +73,15 @@ class BerthPropertiesTest {
   }
 
   @Test
+  void retention_keepTagsIsARegex_keepNewestACount() {
+    assertNull(problem("berth.retention.rules.<rule>.keep-tags", "v[0-9]+|latest"));
+    assertTrue(problem("berth.retention.rules.<rule>.keep-tags", "v[0-9").startsWith("not a regular expression"));
+    assertNull(problem("berth.retention.rules.<rule>.keep-newest", "0"));
+    assertNotNull(problem("berth.retention.rules.<rule>.keep-newest", "-1"));
+    assertEquals("berth.retention.rules.<rule>.drop-tags-older-than", BerthProperties.template("berth.retention.rules.ci.drop-tags-older-than"));
+  }
+
+  @Test
   void booleans_typoIsAProblem() {
     assertNull(problem("berth.delete.enabled", "false"));
     assertNull(problem("berth.delete.enabled", "TRUE"));

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code berth gc} as an operator runs it: the packaged binary as a one-shot command over the
  * storage of a registry that keeps running. Pushes three images, deletes one manifest and one tag,
  * then a dry run lists what would go and frees nothing (as does a run with berth.read-only), the real run frees the deleted image's
- * own layer, and the remaining images (the untagged one by digest) pull back byte-identical.
+ * own layer, and the remaining images (the untagged one by digest) pull back byte-identical. A
+ * retention rule set through the environment drops the tags beyond the newest.
  */
 class GcIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -75,6 +78,31 @@ class GcIT {
         assertTrue(java.util.Arrays.equals(blob.getValue(), p.http.getBlob("it/other", blob.getKey())));
       }
       assertEquals(404, p.http.send("GET", "/v2/it/app/manifests/" + b.digest(), null).statusCode());
+    }
+  }
+
+  @Test
+  void gcCommand_retentionKeepsTheNewestTag() throws Exception {
+    try (RegistryProcess reg = RegistryProcess.start(RegistryProcess.options().env("BERTH_GC_GRACE", "PT2S"))) {
+      Pusher p = new Pusher(reg.url());
+      Path tags = reg.dataDir().resolve("repositories/it,ret/_tags");
+      for (int i = 1; i <= 3; i++) {
+        p.push("it/ret", "b" + i, GcApiTest.random(100), List.of(GcApiTest.random(1000)), null);
+        Files.setLastModifiedTime(tags.resolve("b" + i), FileTime.from(Instant.now().minusSeconds(3600L * (4 - i))));
+      }
+      java.util.function.Function<String[], RegistryProcess.Options> gc = args -> RegistryProcess.options()
+          .dataDir(reg.dataDir()).env("BERTH_GC_GRACE", "PT2S").env("BERTH_RETENTION_RULES_CI_REPOSITORIES", "it/**")
+          .env("BERTH_RETENTION_RULES_CI_KEEP_NEWEST", "1").args(args);
+      RegistryProcess.Exit dry = RegistryProcess.runToExit(gc.apply(new String[] {"gc", "--dry-run"}), TIMEOUT);
+      assertEquals(0, dry.code(), dry.log());
+      assertTrue(dry.log().contains("would remove tag it/ret:b1 ") && dry.log().contains("would remove tag it/ret:b2 "), dry.log());
+      assertTrue(Files.exists(tags.resolve("b1")), "a dry run deletes nothing");
+      RegistryProcess.Exit run = RegistryProcess.runToExit(gc.apply(new String[] {"gc"}), TIMEOUT);
+      assertEquals(0, run.code(), run.log());
+      assertTrue(run.log().contains("retention removed 2 tags"), run.log());
+      HttpResponse<byte[]> list = p.http.send("GET", "/v2/it/ret/tags/list", null);
+      String body = new String(list.body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(body.contains("\"b3\"") && !body.contains("\"b1\"") && !body.contains("\"b2\""), body);
     }
   }
 }
