@@ -2,7 +2,9 @@ package dev.berth.registry;
 
 /**
  * What a repository (or the whole registry) holds: {@code bytes} of distinct blobs, each counted
- * once however many links point at it; {@code blobs} layers and configs; {@code manifests}.
+ * once however many links point at it. For a repository {@code blobs} counts its layer links
+ * (layers and configs) and {@code manifests} its manifests; for the registry ({@link
+ * UsageService#total}) {@code blobs} counts every stored blob, manifests included.
  */
 public record Usage(long bytes, long blobs, long manifests) {
   public Usage {
