@@ -27,6 +27,8 @@ package dev.berth.registry;
  */
 public final class StorageLayout {
   public static final String REPOSITORIES = "repositories/";
+  /** Every stored blob, once: {@code <alg>/<hex[0:2]>/<hex>/} under it. */
+  public static final String BLOBS = "blobs/";
   public static final String UPLOADS = "_uploads/";
   public static final String UPLOAD_DATA = "_data/";
   /** Robot accounts, one object each, so that every replica sees them. */
