@@ -62,6 +62,10 @@ push_image "http://127.0.0.1:$P1" || { echo "bench: push failed (none)" >&2; exi
 push_image "http://127.0.0.1:$P2" -u alice:alice-bench || { echo "bench: push failed (token)" >&2; exit 1; }
 TOKEN=$(curl -sf -u alice:alice-bench "http://127.0.0.1:$P2/token?service=berth&scope=repository:bench/img:pull" | jq -r .token)
 BASIC="Authorization: Basic $(printf alice:alice-bench | base64)"
+# One unmeasured round first: each JVM's JIT warms up on its own path before anything counts.
+rps "http://127.0.0.1:$P1/v2/bench/img/manifests/v1" "X-Bench: none" >/dev/null
+rps "http://127.0.0.1:$P2/v2/bench/img/manifests/v1" "$BASIC" >/dev/null
+rps "http://127.0.0.1:$P2/v2/bench/img/manifests/v1" "Authorization: Bearer $TOKEN" >/dev/null
 declare -A R
 for run in $(seq 1 "$RUNS"); do
   R[none]+="$(rps "http://127.0.0.1:$P1/v2/bench/img/manifests/v1" "X-Bench: none") "
