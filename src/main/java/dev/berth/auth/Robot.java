@@ -8,6 +8,7 @@ import dev.berth.registry.RepositoryPattern;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -26,17 +27,18 @@ public record Robot(String id, String name, Grant grant, Instant created, Instan
     return !now.isBefore(expires);
   }
 
+  /** Its actions as the rules file names them, in {@link Action}'s order. */
+  public List<String> actionNames() {
+    return Arrays.stream(Action.values()).filter(grant.actions()::contains).map(Action::wire).toList();
+  }
+
   /** The stored form, and what the admin API shows (with {@code secret}, only at creation). */
   public ObjectNode json(boolean withHash) {
     ObjectNode o = Json.object().put("id", id).put("name", name);
     ArrayNode repos = o.putArray("repositories");
     grant.repositories().forEach(p -> repos.add(p.text()));
     ArrayNode actions = o.putArray("actions");
-    for (Action a : Action.values()) {
-      if (grant.actions().contains(a)) {
-        actions.add(a.wire());
-      }
-    }
+    actionNames().forEach(actions::add);
     o.put("created", created.toString()).put("expires", expires.toString()).put("createdBy", createdBy);
     if (withHash) {
       o.put("secretHash", secretHash);

@@ -1,5 +1,7 @@
 package dev.berth.auth;
 
+import dev.berth.registry.Digest;
+import dev.berth.registry.DigestAlgorithm;
 import dev.berth.registry.Json;
 import dev.berth.registry.StorageLayout;
 import dev.berth.storage.ListPage;
@@ -11,7 +13,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import dev.berth.registry.RepositoryPattern;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -186,10 +186,6 @@ public class Robots {
   }
 
   static String sha256(String s) {
-    try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digest.of(DigestAlgorithm.SHA256, s.getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

@@ -112,13 +112,7 @@ public class TokensCommand implements Command {
     Instant now = Instant.now();
     for (Robot r : robots.list()) {
       out.printf("%-16s  %-24s  %-20s  %-28s  %s%n", r.id(), r.name(), r.expired(now) ? "expired" : r.expires(),
-          String.join(",", actionNames(r)), String.join(",", r.grant().repositories().stream().map(Object::toString).toList()));
+          String.join(",", r.actionNames()), String.join(",", r.grant().repositories().stream().map(Object::toString).toList()));
     }
-  }
-
-  private static List<String> actionNames(Robot r) {
-    List<String> out = new ArrayList<>();
-    r.json(false).get("actions").forEach(a -> out.add(a.asText()));
-    return out;
   }
 }

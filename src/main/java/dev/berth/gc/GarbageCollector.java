@@ -89,7 +89,7 @@ public class GarbageCollector {
      * before it went), the link is put back.
      */
     void layerLinks(RepositoryName repo, Set<Digest> referenced) {
-      for (Digest d : Mark.digests(storage, StorageLayout.repository(repo) + "_layers/")) {
+      for (Digest d : Listings.digests(storage, StorageLayout.repository(repo) + "_layers/")) {
         if (referenced.contains(d)) {
           continue;
         }
@@ -117,18 +117,9 @@ public class GarbageCollector {
     }
 
     void blobs(Set<Digest> live) {
-      for (String alg : dirs("blobs/")) {
-        for (String prefix : dirs("blobs/" + alg)) {
-          for (String hex : dirs("blobs/" + alg + prefix)) {
-            Mark.parse(alg.substring(0, alg.length() - 1), hex.substring(0, hex.length() - 1))
-                .ifPresent(d -> blob(d, live.contains(d)));
-          }
-        }
+      for (Digest d : Listings.storedBlobs(storage)) {
+        blob(d, live.contains(d));
       }
-    }
-
-    private List<String> dirs(String prefix) {
-      return Listings.all(storage, prefix).stream().filter(n -> n.endsWith("/")).toList();
     }
 
     private void blob(Digest d, boolean live) {

@@ -46,7 +46,7 @@ final class Mark {
 
   private void repository(StorageDriver storage, RepositoryName repo, Set<Digest> dropped) {
     Set<Digest> names = referenced.computeIfAbsent(repo, r -> new HashSet<>());
-    for (Digest d : digests(storage, StorageLayout.repository(repo) + "_manifests/")) {
+    for (Digest d : Listings.digests(storage, StorageLayout.repository(repo) + "_manifests/")) {
       if (dropped.contains(d)) {
         continue;
       }
@@ -73,31 +73,6 @@ final class Mark {
       } catch (RegistryException e) {
         // a manifest Berth accepted once but can't parse now: keep it, name nothing
       }
-    }
-  }
-
-  /** The digests under {@code <prefix><alg>/<hex>}, as the _manifests and _layers trees hold them. */
-  static Set<Digest> digests(StorageDriver storage, String prefix) {
-    Set<Digest> all = new HashSet<>();
-    for (String alg : Listings.all(storage, prefix)) {
-      if (!alg.endsWith("/")) {
-        continue;
-      }
-      for (String hex : Listings.all(storage, prefix + alg)) {
-        parse(alg.substring(0, alg.length() - 1), hex).ifPresent(all::add);
-      }
-    }
-    return all;
-  }
-
-  static Optional<Digest> parse(String alg, String hex) {
-    if (hex.endsWith("/")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Digest.parse(alg + ":" + hex));
-    } catch (RuntimeException e) {
-      return Optional.empty(); // not ours: never touch it
     }
   }
 }

@@ -123,7 +123,7 @@ final class Retention {
 
   private void untagged(RepositoryName repo, Set<Digest> roots, Instant cutoff) {
     Map<Digest, Manifest> parsed = new HashMap<>();
-    for (Digest d : Mark.digests(storage, StorageLayout.repository(repo) + "_manifests/")) {
+    for (Digest d : Listings.digests(storage, StorageLayout.repository(repo) + "_manifests/")) {
       Optional<SmallObject> bytes = storage.getSmall(StorageLayout.blobData(d));
       try {
         bytes.ifPresent(b -> parsed.put(d, Manifest.parse(b.data(), null)));

@@ -47,8 +47,8 @@ public class UsageService {
 
   private Usage of(RepositoryName name) {
     String root = StorageLayout.repository(name);
-    Set<Digest> layers = digests(root + "_layers/");
-    Set<Digest> manifests = digests(root + "_manifests/");
+    Set<Digest> layers = Listings.digests(storage, root + "_layers/");
+    Set<Digest> manifests = Listings.digests(storage, root + "_manifests/");
     Set<Digest> distinct = new HashSet<>(layers);
     distinct.addAll(manifests);
     long bytes = 0;
@@ -66,45 +66,13 @@ public class UsageService {
   public Usage total() {
     long bytes = 0;
     long blobs = 0;
-    String root = StorageLayout.BLOBS;
-    for (String alg : directories(root)) {
-      for (String shard : directories(root + alg)) {
-        for (String hex : directories(root + alg + shard)) {
-          Optional<ObjectInfo> data = digest(alg, hex.substring(0, hex.length() - 1))
-              .flatMap(d -> storage.stat(StorageLayout.blobData(d)));
-          if (data.isPresent()) {
-            bytes += data.get().size();
-            blobs++;
-          }
-        }
+    for (Digest d : Listings.storedBlobs(storage)) {
+      Optional<ObjectInfo> data = storage.stat(StorageLayout.blobData(d));
+      if (data.isPresent()) {
+        bytes += data.get().size();
+        blobs++;
       }
     }
     return new Usage(bytes, blobs, 0);
-  }
-
-  private List<String> directories(String prefix) {
-    return Listings.all(storage, prefix).stream().filter(n -> n.endsWith("/")).toList();
-  }
-
-  /** The digests under {@code <prefix><alg>/<hex>}; entries that aren't digests are not ours. */
-  private Set<Digest> digests(String prefix) {
-    Set<Digest> all = new HashSet<>();
-    for (String alg : directories(prefix)) {
-      for (String hex : Listings.all(storage, prefix + alg)) {
-        if (!hex.endsWith("/")) {
-          digest(alg, hex).ifPresent(all::add);
-        }
-      }
-    }
-    return all;
-  }
-
-  /** The digest an {@code <alg>/} and {@code <hex>} entry pair names; empty when it isn't one. */
-  private static Optional<Digest> digest(String algEntry, String hex) {
-    try {
-      return Optional.of(Digest.parse(algEntry.substring(0, algEntry.length() - 1) + ":" + hex));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
   }
 }
