@@ -33,14 +33,14 @@ public interface BerthConfig {
 
   Auth auth();
 
-  Gc gc();
+  GcConfig gc();
 
   Metrics metrics();
   Events events();
 
-  Tags tags();
+  RetentionConfig.Tags tags();
 
-  Retention retention();
+  RetentionConfig retention();
 
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
@@ -93,39 +93,6 @@ public interface BerthConfig {
     /** The wait before the first retry; it doubles for each further one, up to 5 minutes. */
     @WithDefault("PT1S")
     Duration backoff();
-  }
-
-  /** Tag protection. */
-  interface Tags {
-    /**
-     * Immutable tags, as {@code <repository pattern>:<tag glob>} entries (comma-separated, e.g.
-     * {@code releases/**:v*}): once set, such a tag can't be moved to another manifest or deleted.
-     */
-    Optional<List<String>> immutable();
-  }
-
-  /** Retention rules {@code berth gc} applies before it marks (README "Retention"). */
-  interface Retention {
-    /** The rules, by a name of your choice; a tag or manifest goes when a rule drops it and none keeps it. */
-    Map<String, RetentionRule> rules();
-  }
-
-  /** One retention rule; only the parts set act. */
-  interface RetentionRule {
-    /** Repository patterns ({@code *} within a component, {@code **} across) the rule applies to. */
-    List<String> repositories();
-
-    /** Keep the newest N tags (by the time each was last set); the older ones are dropped. */
-    Optional<Integer> keepNewest();
-
-    /** Keep every tag that matches this regular expression (the whole tag). */
-    Optional<String> keepTags();
-
-    /** Drop tags last set longer ago than this (e.g. {@code P30D}). */
-    Optional<Duration> dropTagsOlderThan();
-
-    /** Drop manifests no tag reaches (directly, as an index child, or as a referrer) linked longer ago than this. */
-    Optional<Duration> dropUntaggedOlderThan();
   }
 
   /** Who may do what. */
@@ -358,16 +325,6 @@ public interface BerthConfig {
     /** Whether abandoned uploads are purged at all. */
     @WithDefault("true")
     boolean purgeEnabled();
-  }
-
-  /** Garbage collection ({@code berth gc}): README "Garbage collection". */
-  interface Gc {
-    /**
-     * Blobs and layer links younger than this, or pinned by a push this recently, are never
-     * collected: a push uploads its blobs before its manifest, and must finish within it.
-     */
-    @WithDefault("PT1H")
-    Duration grace();
   }
 
   /** Berth's own metrics at {@code /q/metrics} (the JVM's and the process' are always there). */

@@ -69,6 +69,9 @@ final class BerthProperties {
     m.put("berth.health.cache-ttl", duration());
     m.put("berth.uploads.purge-after", duration());
     m.put("berth.gc.grace", duration());
+    m.put("berth.gc.interval", duration());
+    m.put("berth.gc.first-run", duration());
+    m.put("berth.gc.lease", duration());
     m.put("berth.uploads.purge-interval", duration());
     m.put("berth.uploads.chunk-min-length", size(1, GIB));
     m.put("berth.uploads.purge-first-run", duration());

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +53,16 @@ public class GarbageCollector {
 
   /** Runs once; a dry run reads only and lists what would go. */
   public GcReport run(boolean dryRun) {
+    return run(dryRun, () -> true);
+  }
+
+  /**
+   * Runs once, asking {@code leaseHolds} before each removal of the sweep (a run whose lease was
+   * lost stops there: what it leaves, the next run removes).
+   *
+   * @throws GcLease.Lost when {@code leaseHolds} turns false
+   */
+  public GcReport run(boolean dryRun, BooleanSupplier leaseHolds) {
     Instant start = Instant.now();
     Instant cutoff = start.minus(markers.grace());
     Retention retention = Retention.apply(storage, immutable, rules, dryRun, start);
@@ -60,10 +71,11 @@ public class GarbageCollector {
     }
     Mark mark = Mark.of(storage, retention.dropped);
     LOG.infof("gc: marked %d manifests, %d live blobs in %d repositories", mark.manifests, mark.live.size(), mark.referenced.size());
-    Sweep s = new Sweep(dryRun, cutoff);
+    Sweep s = new Sweep(dryRun, cutoff, leaseHolds);
     mark.referenced.forEach(s::layerLinks);
     s.gone.addAll(0, retention.gone);
     s.blobs(mark.live);
+    s.checkLease();
     int purged = dryRun ? 0 : uploads.purge(Instant.now().minus(purgeAfter));
     GcReport r = new GcReport(dryRun, retention.tags, retention.manifests, mark.manifests, s.kept, s.bytesKept, s.freed, s.bytesFreed, s.links, s.spared,
         purged, Duration.between(start, Instant.now()), s.gone);
@@ -75,12 +87,20 @@ public class GarbageCollector {
   private final class Sweep {
     final boolean dryRun;
     final Instant cutoff;
+    final BooleanSupplier leaseHolds;
     final List<String> gone = new ArrayList<>();
     long kept, bytesKept, freed, bytesFreed, links, spared;
 
-    Sweep(boolean dryRun, Instant cutoff) {
+    Sweep(boolean dryRun, Instant cutoff, BooleanSupplier leaseHolds) {
       this.dryRun = dryRun;
       this.cutoff = cutoff;
+      this.leaseHolds = leaseHolds;
+    }
+
+    private void checkLease() {
+      if (!dryRun && !leaseHolds.getAsBoolean()) {
+        throw new GcLease.Lost();
+      }
     }
 
     /**
@@ -100,6 +120,7 @@ public class GarbageCollector {
         if (info.isEmpty() || !info.get().modified().isBefore(cutoff) || pinned) {
           continue;
         }
+        checkLease();
         gone.add("link " + repo + " " + d);
         links++;
         if (dryRun) {
@@ -139,6 +160,7 @@ public class GarbageCollector {
         bytesKept += size;
         return;
       }
+      checkLease();
       if (!dryRun && !condemned && !markers.condemn(d, seen)) {
         spared++; // a push pinned it just now
         kept++;

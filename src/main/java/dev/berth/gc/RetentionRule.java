@@ -1,6 +1,7 @@
 package dev.berth.gc;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.config.RetentionConfig;
 import dev.berth.registry.RepositoryPattern;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ record RetentionRule(String name, List<RepositoryPattern> repositories, Optional
         .map(e -> of(e.getKey(), e.getValue())).toList();
   }
 
-  static RetentionRule of(String name, BerthConfig.RetentionRule r) {
+  static RetentionRule of(String name, RetentionConfig.Rule r) {
     return new RetentionRule(name, r.repositories().stream().map(String::trim).map(RepositoryPattern::parse).toList(),
         r.keepNewest(), r.keepTags().map(Pattern::compile), r.dropTagsOlderThan(), r.dropUntaggedOlderThan());
   }

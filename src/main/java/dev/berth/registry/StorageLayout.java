@@ -16,7 +16,8 @@ package dev.berth.registry;
  * │                                             algorithm, start, last activity, finishing claim
  * ├── _data/&lt;uuid&gt;                              the bytes an upload received; renamed into blobs/
  * │                                             when it finishes (Azure can't rename: they stay)
- * └── _auth/robots/&lt;id&gt;                         a robot account (JSON): scopes, expiry, SHA-256 of its secret
+ * ├── _auth/robots/&lt;id&gt;                         a robot account (JSON): scopes, expiry, SHA-256 of its secret
+ * └── _gc/lease                                 which GC run holds the lease, until when (one run at a time)
  * </pre>
  *
  * <p>Repository names are flattened (',' cannot occur in a name) so that listing
@@ -33,6 +34,9 @@ public final class StorageLayout {
   public static final String UPLOAD_DATA = "_data/";
   /** Robot accounts, one object each, so that every replica sees them. */
   public static final String ROBOTS = "_auth/robots/";
+
+  /** The lease one GC run at a time holds ({@code dev.berth.gc.GcLease}). */
+  public static final String GC_LEASE = "_gc/lease";
 
   private StorageLayout() {}
 

@@ -34,13 +34,13 @@ class ConfigDocumentationTest {
       }
       String name = prefix + "." + kebab(m.getName());
       Class<?> r = m.getReturnType();
-      if (r.isInterface() && r.getEnclosingClass() == BerthConfig.class) {
+      if (isGroup(r)) {
         out.addAll(properties(name, r));
       } else if (r == java.util.Map.class) {
         // A map's key is the user's: endpoints -> berth.events.endpoints.<endpoint>.url
         String key = name + ".<" + kebab(m.getName()).replaceAll("s$", "") + ">";
         Type value = ((ParameterizedType) m.getGenericReturnType()).getActualTypeArguments()[1];
-        if (value instanceof Class<?> c && c.isInterface() && c.getEnclosingClass() == BerthConfig.class) {
+        if (value instanceof Class<?> c && isGroup(c)) {
           out.addAll(properties(key, c));
         } else {
           out.add(key);
@@ -50,6 +50,11 @@ class ConfigDocumentationTest {
       }
     }
     return out;
+  }
+
+  /** A group of properties: an interface nested in BerthConfig or a top-level one beside it (GcConfig). */
+  private static boolean isGroup(Class<?> c) {
+    return c.isInterface() && c.getPackageName().equals(BerthConfig.class.getPackageName());
   }
 
   static String kebab(String camel) {

@@ -3,6 +3,7 @@ package dev.berth.gc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.BlobMarkers;
@@ -32,6 +33,8 @@ abstract class GcApiTest {
   StorageDriver storage;
   @Inject
   BlobMarkers markers;
+  @Inject
+  dev.berth.config.BerthConfig config;
   @TestHTTPResource("/")
   URL base;
 
@@ -121,5 +124,46 @@ abstract class GcApiTest {
     assertTrue(markers.pin(d).isPresent(), "a push pins the blob after GC read the marker");
     assertFalse(markers.condemn(d, seen), "so GC's If-Match condemnation fails");
     assertTrue(stored(layer));
+  }
+
+  @Test
+  void lease_oneHolderAtATime_expiredTakenOver_lostStopsTheRun() throws Exception {
+    storage.delete(StorageLayout.GC_LEASE, Precondition.NONE);
+    // Eight processes (each GcLease has its own holder name) race for a free lease: one wins.
+    List<GcLease> replicas = java.util.stream.IntStream.range(0, 8).mapToObj(i -> new GcLease(storage, config)).toList();
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(replicas.size());
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(replicas.size());
+    List<CompletableFuture<GcLease.Held>> tries = replicas.stream().map(l -> CompletableFuture.supplyAsync(() -> {
+      try {
+        start.await();
+        return l.acquire();
+      } catch (GcLease.Busy e) {
+        return null;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, threads)).toList();
+    List<GcLease.Held> won = tries.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+    threads.shutdown();
+    assertEquals(1, won.size(), "exactly one of eight racing replicas holds the lease");
+    GcLease.Held held = won.get(0);
+    Thread.sleep(GcProfiles.LEASE_S * 1000L + 500);
+    assertTrue(held.valid(), "renewed in the background past its first term");
+    assertThrows(GcLease.Busy.class, () -> replicas.get(0).acquire(), "still held: busy");
+    held.close();
+    try (GcLease.Held next = replicas.get(1).acquire()) {
+      assertTrue(next.valid(), "given back: the next one takes it");
+    }
+    // A holder that died: its lease expired, and is taken over.
+    storage.putSmall(StorageLayout.GC_LEASE, ("dead-replica\n" + java.time.Instant.now().minusSeconds(1) + "\n").getBytes(), Precondition.NONE);
+    GcLease.Held taken = replicas.get(2).acquire();
+    // Someone took it over meanwhile (its renewal stalled past expiry): the renewal notices, the run stops.
+    storage.putSmall(StorageLayout.GC_LEASE, ("usurper\n" + java.time.Instant.now().plusSeconds(60) + "\n").getBytes(), Precondition.NONE);
+    Thread.sleep(GcProfiles.LEASE_S * 1000L / 3 + 700);
+    assertFalse(taken.valid(), "a lost lease is noticed at the next renewal");
+    assertThrows(GcLease.Lost.class, () -> gc.run(false, taken::valid).summary());
+    taken.close();
+    assertTrue(new String(storage.getSmall(StorageLayout.GC_LEASE).orElseThrow().data()).startsWith("usurper"), "a lost lease is not deleted");
+    storage.delete(StorageLayout.GC_LEASE, Precondition.NONE);
   }
 }

@@ -61,6 +61,17 @@ class GcIT {
       assertTrue(readOnly.log().contains("berth.read-only is set") && readOnly.log().contains("dry run:"), readOnly.log());
       assertEquals(before, bytesUnder(blobs), "berth.read-only: gc writes nothing");
 
+      // A scheduled run elsewhere holds the lease: the job does nothing and says so (exit 3).
+      Path lease = reg.dataDir().resolve("_gc/lease");
+      Files.createDirectories(lease.getParent());
+      Files.writeString(lease, "replica-7\n" + java.time.Instant.now().plusSeconds(600) + "\n");
+      RegistryProcess.Exit busy = RegistryProcess.runToExit(RegistryProcess.options().dataDir(reg.dataDir())
+          .env("BERTH_GC_GRACE", "PT2S").args("gc"), TIMEOUT);
+      assertEquals(3, busy.code(), busy.log());
+      assertTrue(busy.log().contains("another GC run (replica-7) holds the lease"), busy.log());
+      assertEquals(before, bytesUnder(blobs), "a job without the lease frees nothing");
+      Files.delete(lease);
+
       RegistryProcess.Exit run = RegistryProcess.runToExit(RegistryProcess.options().dataDir(reg.dataDir())
           .env("BERTH_GC_GRACE", "PT2S").args("gc"), TIMEOUT);
       assertEquals(0, run.code(), run.log());

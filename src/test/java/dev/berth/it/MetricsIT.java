@@ -28,17 +28,25 @@ class MetricsIT {
 
   @Test
   void pushAndPull_scraped() throws Exception {
-    try (RegistryProcess r = RegistryProcess.start()) {
+    // a scheduled GC too, so that the executable's berth_gc_* series are seen
+    try (RegistryProcess r = RegistryProcess.start(RegistryProcess.options().env("BERTH_GC_INTERVAL", "PT1S").env("BERTH_GC_FIRST_RUN", "PT1S"))) {
       String manifestDigest = push(r);
       assertEquals(200, send(r, "GET", "/v2/" + REPO + "/manifests/v1", null, null).statusCode());
       assertEquals(200, send(r, "GET", "/v2/" + REPO + "/manifests/" + manifestDigest, null, null).statusCode());
       String text = scrape(r);
+      for (int i = 0; i < 100 && !text.contains("berth_gc_runs_seconds_count{outcome=\"ok\"}"); i++) {
+        Thread.sleep(100); // the first scheduled GC round comes a second after start
+        text = scrape(r);
+      }
       assertTrue(text.contains("berth_http_requests_seconds_count{method=\"GET\",route=\"/v2/{name}/manifests/{reference}\",status=\"200\"} 2.0"), text);
       assertTrue(text.contains("berth_http_requests_seconds_count{method=\"PUT\",route=\"/v2/{name}/manifests/{reference}\",status=\"201\"} 1.0"), text);
       assertTrue(text.contains("berth_http_requests_seconds_count{method=\"POST\",route=\"/v2/{name}/blobs/uploads/\",status=\"201\"} 2.0"), text);
       assertTrue(text.contains("berth_http_received_bytes_total{route=\"/v2/{name}/blobs/uploads/\"}"), text);
       assertTrue(text.contains("berth_storage_operations_seconds_count{driver=\"filesystem\",operation=\"commit\",outcome=\"ok\"} 2.0"), text);
       assertTrue(text.contains("berth_uploads_in_progress 0.0"), text);
+      assertTrue(text.contains("berth_gc_runs_seconds_count{outcome=\"ok\"}"), text);
+      assertTrue(text.contains("berth_gc_freed_bytes_total 0.0"), "nothing freed within the grace: " + text);
+      assertTrue(text.contains("berth_gc_last_success_seconds "), text);
       assertTrue(text.contains("berth_auth_failures_total{reason=\"denied\"} 0.0"), text);
       assertTrue(text.contains("jvm_memory_used_bytes") || text.contains("process_uptime_seconds"), text);
       assertFalse(text.contains("metrics-it-secret-name") || text.contains(manifestDigest.substring(7)), text);
