@@ -30,7 +30,8 @@ public class StorageProducer {
   @Startup
   StorageDriver storage(BerthConfig config, MeterRegistry registry) {
     StorageDriver driver = switch (config.storage().driver()) {
-      case filesystem -> new FilesystemDriver(Path.of(config.storage().filesystem().root()));
+      case filesystem -> new FilesystemDriver(
+          Path.of(config.storage().filesystem().root()), config.storage().filesystem().directIo());
       case memory -> new MemoryDriver();
       case azure -> new AzureBlobDriver(AzureClientFactory.setup(config.storage().azure()));
     };

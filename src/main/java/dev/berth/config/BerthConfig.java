@@ -200,6 +200,15 @@ public interface BerthConfig {
      */
     @WithDefault("64M")
     MemorySize minFreeSpace();
+
+    /**
+     * Write uploads with O_DIRECT where the file system allows it (whole blocks go to the device
+     * without a copy into the page cache; a PATCH is durable for the cost of one fdatasync);
+     * {@code false} writes through the page cache. File systems without O_DIRECT (tmpfs) use the
+     * page cache either way.
+     */
+    @WithDefault("true")
+    boolean directIo();
   }
 
   /** The Azure Blob Storage driver (block blobs). */

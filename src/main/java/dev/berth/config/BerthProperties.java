@@ -47,6 +47,7 @@ final class BerthProperties {
     m.put("berth.storage.driver", oneOf(BerthConfig.Driver.values()));
     m.put("berth.storage.filesystem.root", any());
     m.put("berth.storage.filesystem.min-free-space", size(0, Long.MAX_VALUE));
+    m.put("berth.storage.filesystem.direct-io", bool());
     m.put("berth.storage.azure.container", BerthProperties::containerProblem);
     m.put("berth.storage.azure.root", any());
     m.put("berth.storage.azure.auth", oneOf(BerthConfig.AzureAuth.values()));

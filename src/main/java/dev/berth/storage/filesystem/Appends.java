@@ -4,7 +4,7 @@ import dev.berth.storage.InputFailedException;
 import dev.berth.storage.InvalidOffsetException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import com.sun.nio.file.ExtendedOpenOption;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -20,15 +20,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * lock keeps other processes out, a set of paths keeps this JVM's other threads out.
  */
 final class Appends {
-  private static final int COPY_BUFFER = 256 * 1024;
-  /** Start writing received bytes to disk every this many bytes (see {@link WriteBehind}). */
-  private static final long WRITE_BEHIND = 16L << 20;
   /**
    * Files this JVM is appending to. A second appender must not even open such a file: closing any
    * descriptor of a file drops the process's POSIX lock on it, which keeps other processes out.
    */
   private static final Set<Path> APPENDING = ConcurrentHashMap.newKeySet();
   private final WriteBehind writeBehind = new WriteBehind();
+  /**
+   * The alignment O_DIRECT needs here (the file system's block size): -1 until the first append
+   * asks, 0 once the file system has refused O_DIRECT.
+   */
+  private volatile int block;
+
+  Appends(boolean directIo) {
+    block = directIo ? -1 : 0;
+  }
+
+  private static int blockSize(Path file) {
+    try {
+      long b = Files.getFileStore(file).getBlockSize();
+      // 4 KiB at least: a device's logical sector may be larger than what the file system says.
+      return b > 0 && b <= 64 << 10 && Long.bitCount(b) == 1 ? (int) Math.max(b, 4096) : 0;
+    } catch (IOException | UnsupportedOperationException e) {
+      return 0;
+    }
+  }
 
   /** Appends the stream to the file at {@code p}, which must hold exactly {@code offset} bytes. */
   long append(Path p, String key, long offset, InputStream data) throws IOException {
@@ -50,7 +66,7 @@ final class Appends {
         if (size != offset) {
           throw new InvalidOffsetException(key, offset, size);
         }
-        return offset + copy(data, ch, offset);
+        return offset + copy(data, ch, p, offset);
       } finally {
         lock.release();
       }
@@ -59,25 +75,47 @@ final class Appends {
     }
   }
 
-  private long copy(InputStream data, FileChannel ch, long offset) throws IOException {
-    ch.position(offset);
-    byte[] buf = new byte[COPY_BUFFER];
-    ByteBuffer bb = ByteBuffer.wrap(buf);
-    long written = 0;
-    long flushed = 0;
-    int n;
-    while ((n = readInput(data, buf)) > 0) {
-      bb.clear().limit(n);
-      while (bb.hasRemaining()) {
-        ch.write(bb);
+  private long copy(InputStream data, FileChannel ch, Path p, long offset) throws IOException {
+    int align = block < 0 ? (block = blockSize(p)) : block;
+    FileChannel direct = align > 0 ? direct(p) : null;
+    DiskWriter out = new DiskWriter(ch, direct, Math.max(align, 1), offset, writeBehind);
+    try {
+      byte[] buf = new byte[DiskWriter.BUFFER];
+      long written = 0;
+      int n;
+      try {
+        while ((n = readInput(data, buf)) > 0) {
+          out.write(buf, 0, n);
+          written += n;
+        }
+      } catch (InputFailedException e) {
+        out.finish(); // what was received stays: the client resumes from there
+        throw e;
       }
-      written += n;
-      if (written - flushed >= WRITE_BEHIND) {
-        flushed = written;
-        writeBehind.start(ch);
+      out.finish();
+      if (offset == 0) {
+        Dirs.fsyncDir(p.getParent()); // the new file's name survives a crash too
+      }
+      return written;
+    } finally {
+      out.release();
+      if (direct != null) {
+        direct.close(); // drops this process's lock on the file: the append is over by now
       }
     }
-    return written;
+  }
+
+  /**
+   * An O_DIRECT channel on the file, or null where the file system refuses one (tmpfs, some
+   * overlay and network file systems): then every byte goes through the page cache.
+   */
+  private FileChannel direct(Path p) {
+    try {
+      return FileChannel.open(p, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+    } catch (IOException | UnsupportedOperationException e) {
+      block = 0;
+      return null;
+    }
   }
 
   /** Opens the upload's file; only an append at offset 0 creates it (and its directories). */

@@ -45,12 +45,18 @@ public final class FilesystemDriver implements StorageDriver {
   /** Temporary files are named {@code .tmp-<uuid>}; every other name is a key's segment. */
   private static final String TEMP = ".tmp-";
   private static final int TEMP_NAME_LENGTH = TEMP.length() + 36;
-  private final Appends appends = new Appends();
+  private final Appends appends;
   private final Path root;
   private final ReentrantLock[] stripes = new ReentrantLock[64];
 
   public FilesystemDriver(Path root) {
+    this(root, true);
+  }
+
+  /** @param directIo whether uploads are written with O_DIRECT where the file system allows it */
+  public FilesystemDriver(Path root, boolean directIo) {
     this.root = root.toAbsolutePath().normalize();
+    this.appends = new Appends(directIo);
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new ReentrantLock();
     }
