@@ -81,6 +81,8 @@ public interface StorageDriver {
    * returns.
    *
    * @throws ObjectNotFoundException when there is no upload at {@code uploadKey}
+   * @throws InvalidOffsetException when a writer is appending to it (a driver that can tell): the
+   *     bytes still arriving must not become part of the blob
    */
   void commit(String uploadKey, String key);
 

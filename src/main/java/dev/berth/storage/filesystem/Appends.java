@@ -62,6 +62,9 @@ final class Appends {
         throw new InvalidOffsetException(key, offset, -1);
       }
       try {
+        if (!Files.exists(p)) {
+          throw new InvalidOffsetException(key, offset, -1); // committed while this waited for the lock
+        }
         long size = ch.size();
         if (size != offset) {
           throw new InvalidOffsetException(key, offset, size);
@@ -69,6 +72,43 @@ final class Appends {
         return offset + copy(data, ch, p, offset);
       } finally {
         lock.release();
+      }
+    } finally {
+      APPENDING.remove(p);
+    }
+  }
+
+  /** A step on an upload's file that no append may overlap. */
+  interface Exclusive {
+    void run(FileChannel ch) throws IOException;
+  }
+
+  /**
+   * Runs {@code step} on the upload file at {@code p} while no append (in this or another process)
+   * runs or can start; refused with {@link InvalidOffsetException} while one runs.
+   *
+   * @throws java.nio.file.NoSuchFileException when there is no such file
+   */
+  void exclusive(Path p, String key, Exclusive step) throws IOException {
+    if (!APPENDING.add(p)) {
+      throw new InvalidOffsetException(key, -1, -1);
+    }
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new InvalidOffsetException(key, -1, -1);
+      }
+      try {
+        step.run(ch);
+      } finally {
+        if (ch.isOpen()) {
+          lock.release();
+        }
       }
     } finally {
       APPENDING.remove(p);

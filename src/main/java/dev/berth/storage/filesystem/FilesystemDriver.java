@@ -241,26 +241,36 @@ public final class FilesystemDriver implements StorageDriver {
       throw new ObjectNotFoundException(uploadKey);
     }
     try {
-      try (FileChannel ch = FileChannel.open(from, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      } catch (NoSuchFileException e) {
-        throw new ObjectNotFoundException(uploadKey);
-      }
-      for (int attempt = 0; ; attempt++) {
-        try {
-          Files.createDirectories(to.getParent());
-          Dirs.rename(from, to);
-          break;
-        } catch (NoSuchFileException e) {
-          if (attempt >= 3 || !Files.exists(from)) {
-            throw e;
-          }
-        }
-      }
+      // Renamed while no append runs or can start: a chunk still arriving must not land in the blob.
+      renameExclusive(from, to, uploadKey);
       Dirs.fsyncDir(to.getParent());
       Dirs.prune(root, from.getParent());
     } catch (IOException e) {
       throw failure("commit", key, e);
+    }
+  }
+
+  private void renameExclusive(Path from, Path to, String uploadKey) throws IOException {
+    try {
+      appends.exclusive(from, uploadKey, ch -> {
+        ch.force(true);
+        for (int attempt = 0; ; attempt++) {
+          try {
+            Files.createDirectories(to.getParent());
+            Dirs.rename(from, to);
+            return;
+          } catch (NoSuchFileException e) {
+            if (attempt >= 3 || !Files.exists(from)) {
+              throw e;
+            }
+          }
+        }
+      });
+    } catch (NoSuchFileException e) {
+      if (!Files.exists(from)) {
+        throw new ObjectNotFoundException(uploadKey);
+      }
+      throw e;
     }
   }
 
