@@ -87,7 +87,9 @@ final class AzureClientFactory {
     int query = url.indexOf('?');
     String description = "azure container '" + a.container() + "' at " + (query < 0 ? url : url.substring(0, query))
         + (root.isEmpty() ? "" : " under " + root) + " (" + name(auth) + ")";
-    return new AzureBlobDriver.Setup(container, root, a.blockSize(), budget, ping, a.createContainer(), sharedKey, token, description);
+    var transfers = new AzureBlobDriver.Transfers(a.uploadParallelism(), a.downloadParallelism(), a.downloadRangeSize());
+    return new AzureBlobDriver.Setup(container, root, a.blockSize(), budget, ping, a.createContainer(), sharedKey, token, description,
+        transfers);
   }
 
   /** {@code auto}: the first configured of connection string, account key, SAS token, else default-credential. */

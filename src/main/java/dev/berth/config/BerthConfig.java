@@ -267,6 +267,18 @@ public interface BerthConfig {
     /** The time limit for opening a connection to storage. */
     @WithDefault("PT10S")
     Duration connectTimeout();
+
+    /** How many blocks of one PATCH are staged at once (1 to 64); each holds a block-size buffer. */
+    @WithDefault("4")
+    int uploadParallelism();
+
+    /** How many ranges of one blob GET are fetched at once (1 to 64); each holds a download-range-size buffer. */
+    @WithDefault("4")
+    int downloadParallelism();
+
+    /** The size of the ranges a blob GET is fetched in (64 KiB to 100 MiB). */
+    @WithDefault("4194304")
+    int downloadRangeSize();
   }
 
   /** How the Azure driver authenticates. */

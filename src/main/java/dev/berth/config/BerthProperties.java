@@ -62,6 +62,9 @@ final class BerthProperties {
     m.put("berth.storage.azure.timeout", duration());
     m.put("berth.storage.azure.max-retries", integer(0, 20, "0 and 20"));
     m.put("berth.storage.azure.connect-timeout", duration());
+    m.put("berth.storage.azure.upload-parallelism", integer(1, 64, "1 and 64"));
+    m.put("berth.storage.azure.download-parallelism", integer(1, 64, "1 and 64"));
+    m.put("berth.storage.azure.download-range-size", integer(64 * KIB, 100 * MIB, "64 KiB (65536) and 100 MiB (104857600)"));
     m.put("berth.storage.redirect.enabled", bool());
     m.put("berth.storage.redirect.ttl", duration());
     m.put("berth.delete.enabled", bool());

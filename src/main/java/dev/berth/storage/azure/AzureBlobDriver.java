@@ -4,11 +4,9 @@ import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobProperties;
-import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.UserDelegationKey;
-import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
@@ -35,6 +33,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 
 /**
@@ -64,26 +64,57 @@ import java.util.function.Supplier;
 public final class AzureBlobDriver implements StorageDriver {
   // Seeded at run time in a native image (application.properties: --initialize-at-run-time).
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Daemon threads that stage blocks and fetch ranges; idle ones end after a minute. */
+  private static final ThreadFactory IO_THREADS = r -> {
+    Thread t = new Thread(r, "berth-azure-io");
+    t.setDaemon(true);
+    return t;
+  };
 
   /**
    * What the driver needs: the container's client (with its credential, timeouts and retries),
    * a root prefix ({@code ""} or ending in {@code /}), the block size, the budget of one call
    * (retries included) and of a health check, whether {@link #prepare} may create the container,
    * what can sign read URLs (the account's shared key, or a token credential for user-delegation
-   * SAS; neither: no redirects), and a description for logs, which must hold no secret.
+   * SAS; neither: no redirects), a description for logs, which must hold no secret, and how
+   * parallel transfers are ({@link Transfers}).
    */
   public record Setup(BlobContainerClient container, String root, int blockSize, Duration timeout, Duration pingTimeout,
-      boolean createContainer, StorageSharedKeyCredential sharedKey, boolean tokenCredential, String description) {
+      boolean createContainer, StorageSharedKeyCredential sharedKey, boolean tokenCredential, String description,
+      Transfers transfers) {
     public Setup {
       Objects.requireNonNull(container, "container");
       Objects.requireNonNull(timeout, "timeout");
       Objects.requireNonNull(pingTimeout, "pingTimeout");
       Objects.requireNonNull(description, "description");
+      Objects.requireNonNull(transfers, "transfers");
       if (root == null || root.startsWith("/") || !(root.isEmpty() || root.endsWith("/"))) {
         throw new IllegalArgumentException("root must be empty or end with '/': " + root);
       }
       if (blockSize <= 0) {
         throw new IllegalArgumentException("blockSize must be positive");
+      }
+    }
+
+    /** With the default {@link Transfers}. */
+    public Setup(BlobContainerClient container, String root, int blockSize, Duration timeout, Duration pingTimeout,
+        boolean createContainer, StorageSharedKeyCredential sharedKey, boolean tokenCredential, String description) {
+      this(container, root, blockSize, timeout, pingTimeout, createContainer, sharedKey, tokenCredential, description, Transfers.DEFAULTS);
+    }
+  }
+
+  /**
+   * How one transfer uses parallel requests: blocks of a PATCH staged at once, and ranges of a
+   * read fetched at once, of {@code rangeSize} bytes each. A read of more than one range is
+   * fetched in parallel; memory per transfer is {@code parallelism} buffers.
+   */
+  public record Transfers(int uploadParallelism, int downloadParallelism, int rangeSize) {
+    /** The configuration's defaults: 4 blocks, 4 ranges of 4 MiB. */
+    public static final Transfers DEFAULTS = new Transfers(4, 4, 4 * 1024 * 1024);
+
+    public Transfers {
+      if (uploadParallelism < 1 || downloadParallelism < 1 || rangeSize < 1) {
+        throw new IllegalArgumentException("parallelism and range size must be positive");
       }
     }
   }
@@ -99,8 +130,8 @@ public final class AzureBlobDriver implements StorageDriver {
   public AzureBlobDriver(Setup setup) {
     this.setup = setup;
     this.container = setup.container();
-    this.blobs = new Blobs(container, setup.root(), setup.timeout());
-    this.uploads = new AzureUploads(blobs, setup.blockSize());
+    this.blobs = new Blobs(container, setup.root(), setup.timeout(), Executors.newCachedThreadPool(IO_THREADS));
+    this.uploads = new AzureUploads(blobs, setup.blockSize(), setup.transfers().uploadParallelism());
     this.listing = new AzureListing(blobs);
     this.hostPort = hostPort(container.getBlobContainerUrl());
   }
@@ -211,10 +242,14 @@ public final class AzureBlobDriver implements StorageDriver {
       if (length == 0) {
         return new Content.Stream(new ByteArrayInputStream(new byte[0]), 0);
       }
-      // Ranged reads of blockSize each: memory stays bounded whatever the blob's size.
-      InputStream in = blobs.blob(Blobs.dataBlob(name, p)).openInputStream(new BlobInputStreamOptions()
-          .setRange(new BlobRange(offset, length))
-          .setBlockSize(setup.blockSize()));
+      // Ranged GETs of range-size each, several in flight: memory stays bounded whatever the
+      // blob's size, and a read is not bounded by one request's latency. A blob read directly is
+      // held to its ETag (its bytes could be replaced); a pointer's target never changes.
+      String data = Blobs.dataBlob(name, p);
+      BlobRequestConditions cond = data.equals(name) ? new BlobRequestConditions().setIfMatch(p.getETag()) : null;
+      Transfers t = setup.transfers();
+      InputStream in = new RangeStream(blobs.blob(data), cond, setup.timeout(), blobs.io, e -> classify("read", key, e),
+          offset, length, t.rangeSize(), t.downloadParallelism());
       return new Content.Stream(in, length);
     });
   }
@@ -292,12 +327,17 @@ public final class AzureBlobDriver implements StorageDriver {
     } catch (StorageException | InputFailedException e) {
       throw e;
     } catch (RuntimeException e) {
-      StorageException failure = AzureFailures.classify(op, key, container.getBlobContainerName(), hostPort, e);
-      if (failure == null) {
-        throw e; // a bug, not the storage: the caller answers 500, not 503
-      }
-      throw failure;
+      throw classify(op, key, e);
     }
+  }
+
+  /** A storage failure as a {@link StorageException}; anything else (a bug, the caller answers 500, not 503) unchanged. */
+  private RuntimeException classify(String op, String key, RuntimeException e) {
+    if (e instanceof StorageException || e instanceof InputFailedException) {
+      return e;
+    }
+    StorageException failure = AzureFailures.classify(op, key, container.getBlobContainerName(), hostPort, e);
+    return failure == null ? e : failure;
   }
 
   /** A random 8-hex-digit nonce for block ids. */

@@ -11,7 +11,6 @@ import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
-import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import dev.berth.storage.InputFailedException;
 import dev.berth.storage.InvalidOffsetException;
@@ -20,7 +19,6 @@ import dev.berth.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,12 +34,20 @@ import java.util.Map;
 final class AzureUploads {
   private final Blobs blobs;
   private final int blockSize;
+  private final int parallelism;
 
-  AzureUploads(Blobs blobs, int blockSize) {
+  AzureUploads(Blobs blobs, int blockSize, int parallelism) {
     this.blobs = blobs;
     this.blockSize = blockSize;
+    this.parallelism = parallelism;
   }
 
+  /**
+   * Appends the stream: its blocks are staged with up to {@code parallelism} in flight, and the
+   * block list is committed, in offset order, only once every one of them is staged, so the
+   * returned size is bytes durably in the blob and an append never returns with a Put Block in
+   * flight. The stream itself is read on the caller's thread (the caller digests it as it reads).
+   */
   long append(String key, long offset, InputStream data) {
     String name = blobs.name(key);
     BlockBlobClient b = blobs.blob(name);
@@ -50,47 +56,56 @@ final class AzureUploads {
     if (size != offset) {
       throw new InvalidOffsetException(key, offset, size);
     }
+    BlockStager stager = new BlockStager(b, AzureBlobDriver.nonce(), blobs.timeout, blobs.io, blockSize, parallelism);
     List<String> ids = new ArrayList<>();
-    byte[] buf = new byte[blockSize];
+    byte[] buf = stager.buffer();
     int filled = 0;
     long blockStart = size;
-    if (p != null && size > 0) {
-      List<Block> committed = b.listBlocks(BlockListType.COMMITTED).getCommittedBlocks();
-      long pos = 0;
-      for (Block blk : committed) {
-        ids.add(blk.getName());
-        pos += blk.getSizeLong();
-      }
-      Block last = committed.isEmpty() ? null : committed.get(committed.size() - 1);
-      if (last != null && last.getSizeLong() < blockSize) {
-        // Coalesce: the short last block is re-staged together with the new bytes.
-        blockStart = pos - last.getSizeLong();
-        filled = (int) last.getSizeLong();
-        readFully(b, blockStart, buf, filled, p.getETag());
-        ids.remove(ids.size() - 1);
-      }
-    }
-    String nonce = AzureBlobDriver.nonce();
     long received = 0;
-    while (true) {
-      int want = buf.length - filled;
-      int n = readInput(data, buf, filled, want);
-      filled += n;
-      received += n;
-      if (filled == buf.length) {
-        ids.add(stage(b, blockStart, nonce, buf, filled));
-        blockStart += filled;
-        filled = 0;
+    try {
+      if (p != null && size > 0) {
+        List<Block> committed = b.listBlocks(BlockListType.COMMITTED).getCommittedBlocks();
+        long pos = 0;
+        for (Block blk : committed) {
+          ids.add(blk.getName());
+          pos += blk.getSizeLong();
+        }
+        Block last = committed.isEmpty() ? null : committed.get(committed.size() - 1);
+        if (last != null && last.getSizeLong() < blockSize) {
+          // Coalesce: the short last block is re-staged together with the new bytes.
+          blockStart = pos - last.getSizeLong();
+          filled = (int) last.getSizeLong();
+          readFully(b, blockStart, buf, filled, p.getETag());
+          ids.remove(ids.size() - 1);
+        }
       }
-      if (n < want) {
-        break; // end of the body
+      while (true) {
+        int want = buf.length - filled;
+        int n = readInput(data, buf, filled, want);
+        filled += n;
+        received += n;
+        if (filled == buf.length) {
+          ids.add(stager.stage(blockStart, buf, filled));
+          blockStart += filled;
+          filled = 0;
+          buf = null;
+        }
+        if (n < want) {
+          break; // end of the body
+        }
+        if (buf == null) {
+          buf = stager.buffer(); // waits while parallelism blocks are in flight
+        }
       }
-    }
-    if (received == 0 && p != null) {
-      return size; // nothing new: the committed blob already says it all
-    }
-    if (filled > 0) {
-      ids.add(stage(b, blockStart, nonce, buf, filled));
+      if (received == 0 && p != null) {
+        return size; // nothing new: the committed blob already says it all
+      }
+      if (filled > 0) {
+        ids.add(stager.stage(blockStart, buf, filled));
+      }
+      stager.finish();
+    } finally {
+      stager.awaitAll();
     }
     BlobRequestConditions cond = p == null
         ? new BlobRequestConditions().setIfNoneMatch("*")
@@ -106,14 +121,6 @@ final class AzureUploads {
       throw e;
     }
     return size + received;
-  }
-
-  /** Stages one block and returns its id: offset (16 hex) + nonce (8 hex), base64, fixed length. */
-  private String stage(BlockBlobClient b, long blockStart, String nonce, byte[] buf, int len) {
-    String id = blockId(blockStart, nonce);
-    // The SDK retries with the same id and bytes: a retried block replaces itself.
-    b.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, BinaryData.fromByteBuffer(ByteBuffer.wrap(buf, 0, len))), blobs.timeout, Context.NONE);
-    return id;
   }
 
   static String blockId(long offset, String nonce) {

@@ -9,6 +9,7 @@ import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /** The container and the blob-level steps the driver's parts share: names, properties, pointers. */
 final class Blobs {
@@ -22,11 +23,14 @@ final class Blobs {
   final String root;
   /** The budget of one driver call, retries included. */
   final Duration timeout;
+  /** Runs parallel block stages and range reads; each operation bounds its own share. */
+  final ExecutorService io;
 
-  Blobs(BlobContainerClient container, String root, Duration timeout) {
+  Blobs(BlobContainerClient container, String root, Duration timeout, ExecutorService io) {
     this.container = container;
     this.root = root;
     this.timeout = timeout;
+    this.io = io;
   }
 
   String name(String key) {

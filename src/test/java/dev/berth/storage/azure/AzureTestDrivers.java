@@ -30,9 +30,14 @@ final class AzureTestDrivers {
   }
 
   static AzureBlobDriver driver(BlobContainerClient client, String root, int blockSize, boolean createContainer) {
+    return driver(client, root, blockSize, createContainer, AzureBlobDriver.Transfers.DEFAULTS);
+  }
+
+  static AzureBlobDriver driver(BlobContainerClient client, String root, int blockSize, boolean createContainer,
+      AzureBlobDriver.Transfers transfers) {
     StorageSharedKeyCredential key = new StorageSharedKeyCredential(Azurite.ACCOUNT, Azurite.KEY);
     return new AzureBlobDriver(new AzureBlobDriver.Setup(client, root, blockSize, Duration.ofSeconds(30), Duration.ofSeconds(2),
-        createContainer, key, false, "azure container '" + client.getBlobContainerName() + "' (test)"));
+        createContainer, key, false, "azure container '" + client.getBlobContainerName() + "' (test)", transfers));
   }
 
   /** A driver on the shared Azurite with the right key. */
