@@ -52,15 +52,7 @@ final class Appends {
       throw new InvalidOffsetException(key, offset, -1);
     }
     try (FileChannel ch = open(p, key, offset)) {
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new InvalidOffsetException(key, offset, -1);
-      }
+      FileLock lock = lockOrRefuse(ch, key, offset);
       try {
         if (!Files.exists(p)) {
           throw new InvalidOffsetException(key, offset, -1); // committed while this waited for the lock
@@ -94,15 +86,7 @@ final class Appends {
       throw new InvalidOffsetException(key, -1, -1);
     }
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new InvalidOffsetException(key, -1, -1);
-      }
+      FileLock lock = lockOrRefuse(ch, key, -1);
       try {
         step.run(ch);
       } finally {
@@ -113,6 +97,20 @@ final class Appends {
     } finally {
       APPENDING.remove(p);
     }
+  }
+
+  /** The file's POSIX lock, or a refusal when another process (or thread) holds it. */
+  private static FileLock lockOrRefuse(FileChannel ch, String key, long offset) throws IOException {
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new InvalidOffsetException(key, offset, -1);
+    }
+    return lock;
   }
 
   private long copy(InputStream data, FileChannel ch, Path p, long offset) throws IOException {
