@@ -150,6 +150,8 @@ final class Appends {
   private FileChannel direct(Path p) {
     try {
       return FileChannel.open(p, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+    } catch (NoSuchFileException e) {
+      return null; // deleted under this append (a cancel): not the file system's refusal
     } catch (IOException | UnsupportedOperationException e) {
       block = 0;
       return null;

@@ -30,6 +30,8 @@ final class DiskWriter {
   /** Buffer address alignment: a multiple of every block size O_DIRECT asks for. */
   private static final int ADDRESS_ALIGN = 64 << 10;
   private static final int POOL_MAX = 16;
+  /** Without O_DIRECT: start flushing the page cache every this many bytes (see {@link WriteBehind}). */
+  private static final long WRITE_BEHIND = 16L << 20;
   private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
@@ -40,6 +42,8 @@ final class DiskWriter {
 
   private final FileChannel buffered;
   private final FileChannel direct;
+  /** Where whole buffers go: the O_DIRECT channel when there is one. */
+  private final FileChannel bulk;
   private final int block;
   private final WriteBehind writeBehind;
   private ByteBuffer filling = take();
@@ -56,6 +60,7 @@ final class DiskWriter {
   DiskWriter(FileChannel buffered, FileChannel direct, int block, long offset, WriteBehind writeBehind) {
     this.buffered = buffered;
     this.direct = direct;
+    this.bulk = direct != null ? direct : buffered;
     this.block = block;
     this.pos = offset;
     this.writeBehind = writeBehind;
@@ -88,7 +93,7 @@ final class DiskWriter {
     int whole = direct != null ? n - n % block : n;
     filling.flip();
     if (whole > 0) {
-      writeFully(direct != null ? direct : buffered, filling.duplicate().limit(whole), pos);
+      writeFully(bulk, filling.duplicate().limit(whole), pos);
     }
     if (whole < n) {
       writeFully(buffered, filling.duplicate().position(whole), pos + whole);
@@ -116,9 +121,8 @@ final class DiskWriter {
     ByteBuffer out = filling;
     out.flip().limit(n);
     long at = pos;
-    FileChannel target = direct != null ? direct : buffered;
     inFlight = WRITERS.submit(() -> {
-      writeFully(target, out, at);
+      writeFully(bulk, out, at);
       return null;
     });
     pos += n;
@@ -126,7 +130,7 @@ final class DiskWriter {
     filling = spare;
     filling.clear();
     spare = out;
-    if (direct == null && sinceFlush >= 16L << 20) {
+    if (direct == null && sinceFlush >= WRITE_BEHIND) {
       sinceFlush = 0;
       writeBehind.start(buffered); // starts flushing buffered bytes early, never waits
     }
