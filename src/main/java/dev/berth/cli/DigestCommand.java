@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.registry.DigestAlgorithm;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +35,7 @@ public class DigestCommand implements Command {
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws NoSuchAlgorithmException {
+  public int run(List<String> args, PrintStream out, PrintStream err) {
     boolean rate = false;
     List<Path> files = new ArrayList<>();
     for (String a : args) {
@@ -53,7 +53,7 @@ public class DigestCommand implements Command {
       return 2;
     }
     byte[] buffer = new byte[BUFFER];
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    MessageDigest sha = DigestAlgorithm.SHA256.newDigest();
     int code = 0;
     for (Path f : files) {
       long t0 = System.nanoTime();

@@ -36,6 +36,9 @@ public enum DigestAlgorithm {
   }
 
   public MessageDigest newDigest() {
+    if (this == SHA256) {
+      return Sha256.create();
+    }
     try {
       return MessageDigest.getInstance(jcaName);
     } catch (NoSuchAlgorithmException e) {
