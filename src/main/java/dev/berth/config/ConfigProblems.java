@@ -71,7 +71,7 @@ final class ConfigProblems {
     Set<String> names = new TreeSet<>();
     settings.keySet().forEach(k -> {
       java.util.regex.Matcher m = UPSTREAM.matcher(k);
-      if (m.matches()) {
+      if (m.matches() && !m.group(1).startsWith("<")) { // not a template's default
         names.add(m.group(1));
       }
     });
