@@ -128,7 +128,8 @@ final class ConfigProblems {
 
   /** {@code name=value (origin)}; a secret's value is never shown, others are cut short. */
   private static String label(String name, Setting s) {
-    String value = BerthProperties.isSecret(name) ? "" : "=" + clip(s.value());
+    // A URL's user info may hold a password: never shown either.
+    String value = BerthProperties.isSecret(name) ? "" : "=" + clip(s.value().replaceAll("://[^/@]*@", "://***@"));
     return name + value + (s.origin() == null ? "" : " (" + s.origin() + ")");
   }
 
