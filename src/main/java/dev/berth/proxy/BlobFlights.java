@@ -19,7 +19,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * One upstream fetch per missing blob in this process (single flight): the first request fetches
  * it ({@link BlobFill}), the others for the same repository and digest wait until it is stored and
- * then read it from storage. A fetch that makes no progress for {@link #STALLED} is given up by
+ * then read it from storage. A blob already stored for another repository (a shared base layer)
+ * is only linked, once a HEAD says the upstream's repository has it: linking it unasked would
+ * let a client read any stored blob through the prefix. A fetch that makes no progress for {@link #STALLED} is given up by
  * its waiters, so a lost one never blocks the blob for good.
  */
 final class BlobFlights {
@@ -58,6 +60,11 @@ final class BlobFlights {
         end.run();
         return Optional.empty();
       }
+      if (blobs.stored(digest) && upstreamHas(u, remote, digest) && blobs.linkStored(repo, digest)) {
+        mine.done.complete(null); // stored for another repository: the upstream's HEAD is enough
+        end.run();
+        return Optional.empty();
+      }
       HttpResponse<InputStream> r = u.client().send("GET", remote, "blobs/" + digest, null);
       if (r.statusCode() != 200) {
         UpstreamClient.discard(r);
@@ -72,6 +79,13 @@ final class BlobFlights {
       fail(mine, end, e);
       throw e;
     }
+  }
+
+  /** Whether the upstream's repository has the blob, by a HEAD (no bytes move). */
+  private static boolean upstreamHas(Upstream u, String remote, Digest digest) throws UpstreamException {
+    HttpResponse<InputStream> r = u.client().send("HEAD", remote, "blobs/" + digest, null);
+    UpstreamClient.discard(r);
+    return r.statusCode() == 200;
   }
 
   private static void fail(Flight f, Runnable end, Exception e) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * with htpasswd auth: skopeo pulls through Berth by prefix ({@code up/<repo>}) byte for byte, and
  * again from the cache with the upstream stopped; a tag moved upstream is seen once the TTL
  * (1 s here) is over; 16 concurrent GETs of an uncached blob make one upstream GET; a corrupted
- * upstream blob reaches no client whole and is not stored; pushes to the prefix are refused.
+ * upstream blob reaches no client whole and is not stored; a layer stored for another repository
+ * is linked after an upstream HEAD instead of fetched again; pushes to the prefix are refused.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ProxyIT {
@@ -141,6 +142,19 @@ class ProxyIT {
       assertSameImage(image, byDigest);
     } finally {
       upstream.start();
+    }
+  }
+
+  @Test
+  void layersStoredForAnotherRepository_linkedAfterAnUpstreamHead_notFetchedAgain() throws Exception {
+    OciLayout.Image image = pushUpstream("shared/one", "v1", "shared");
+    assertSameImage(image, pullThrough("shared/one:v1", "pull-1"));
+    ok(skopeo("copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", upstream.creds(), "--dest-creds",
+        upstream.creds(), "docker://" + upstream.hostPort() + "/shared/one:v1", "docker://" + upstream.hostPort() + "/shared/two:v1"));
+    assertSameImage(image, pullThrough("shared/two:v1", "pull-2"));
+    for (OciLayout.Blob b : image.blobs()) {
+      assertEquals(0, upstream.logged("GET", "/v2/shared/two/blobs/" + b.digest(), 200), "not fetched again: " + b.digest());
+      assertTrue(upstream.logged("HEAD", "/v2/shared/two/blobs/" + b.digest(), 200) >= 1, "checked upstream: " + b.digest());
     }
   }
 
