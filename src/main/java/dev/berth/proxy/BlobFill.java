@@ -47,7 +47,12 @@ public final class BlobFill {
     return response.headers().firstValueAsLong("Content-Length").orElse(-1);
   }
 
-  /** Fetches the blob into storage and to {@code out}; fails (after part of the bytes) when it could not be stored. */
+  /**
+   * Fetches the blob into storage and to {@code out}.
+   *
+   * @throws RegistryException UNAVAILABLE when it could not be stored (a digest mismatch among
+   *     the reasons): an error answer when nothing was written yet, else the response breaks off
+   */
   public void writeTo(OutputStream out) throws IOException {
     Tee tee = new Tee(response.body(), out);
     try (tee) {
@@ -57,12 +62,13 @@ public final class BlobFill {
       flight.done.completeExceptionally(e);
       if (e.code() == ErrorCode.DIGEST_INVALID) {
         LOG.warnf("upstream %s sent %s of %s with other bytes: not stored", upstream, digest, repo);
+        throw ErrorCode.UNAVAILABLE.with("upstream " + upstream + " sent bytes that don't match " + digest + ": not stored");
       }
-      throw new IOException("blob not stored: " + e.detail());
+      throw e;
     } catch (RuntimeException e) {
       flight.done.completeExceptionally(e);
       LOG.warnf("upstream %s: fetching %s failed: %s", upstream, digest, e.getClass().getSimpleName());
-      throw new IOException("blob not stored", e);
+      throw ErrorCode.UNAVAILABLE.with("the fetch of " + digest + " from upstream " + upstream + " failed");
     } finally {
       end.run();
     }

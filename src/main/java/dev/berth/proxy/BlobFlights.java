@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
  * its waiters, so a lost one never blocks the blob for good.
  */
 final class BlobFlights {
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BlobFlights.class);
   static final Duration STALLED = Duration.ofSeconds(60);
 
   /** A fetch in progress: done when the blob is stored (or failed), and when it last received bytes. */
@@ -47,6 +48,7 @@ final class BlobFlights {
     Flight mine = new Flight();
     Flight other = flights.putIfAbsent(key, mine);
     if (other != null) {
+      LOG.debugf("%s of %s: waiting for the fetch in progress", digest, repo);
       await(key, other, digest);
       if (!blobs.exists(repo, digest)) {
         throw ErrorCode.UNAVAILABLE.with("the fetch of " + digest + " from upstream " + u.name() + " failed");

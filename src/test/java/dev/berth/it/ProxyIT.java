@@ -44,7 +44,9 @@ class ProxyIT {
         .env("BERTH_PROXY_UPSTREAMS_UP_URL", upstream.url())
         .env("BERTH_PROXY_UPSTREAMS_UP_USERNAME", Distribution.USER)
         .env("BERTH_PROXY_UPSTREAMS_UP_PASSWORD", upstream.password)
-        .env("BERTH_PROXY_UPSTREAMS_UP_TAG_TTL", "PT1S"));
+        .env("BERTH_PROXY_UPSTREAMS_UP_TAG_TTL", "PT1S")
+        .env("QUARKUS_LOG_CATEGORY__DEV_BERTH_PROXY__LEVEL", "DEBUG")
+        .jvmArgs("-Xmx64m")); // less than the 96 MiB blob: blobs are streamed, never held
     System.out.println("[proxy] Berth on " + berth.url() + " caching " + upstream.url());
   }
 
@@ -176,7 +178,7 @@ class ProxyIT {
 
   @Test
   void sixteenConcurrentGetsOfAnUncachedBlob_oneUpstreamGet_sixteenCorrectBodies() throws Exception {
-    GeneratedBlob blob = new GeneratedBlob(1201, 48L << 20);
+    GeneratedBlob blob = new GeneratedBlob(1201, 96L << 20);
     String digest = blob.digest();
     upstream.pushBlob("big/layer", blob);
     List<Process> curls = new ArrayList<>();
@@ -193,6 +195,8 @@ class ProxyIT {
       assertEquals(digest, sha256(work.resolve("body-" + i)), "body " + i);
     }
     assertEquals(1, upstream.logged("GET", "/v2/big/layer/blobs/" + digest, 200), "one upstream GET of the blob");
+    long waited = berth.log().lines().filter(l -> l.contains(digest + " of up/big/layer: waiting for the fetch in progress")).count();
+    System.out.println("[proxy] of 16 concurrent GETs, " + waited + " waited for the one in flight; the others found the blob stored");
     assertEquals(blob.size(), Files.size(stored(digest)));
   }
 
@@ -216,6 +220,18 @@ class ProxyIT {
     assertFalse(Files.exists(berth.dataDir().resolve("repositories/up,bad,layer/_layers/sha256/" + digest.substring(7))),
         "no link in the repository");
     assertEquals(2, upstream.logged("GET", "/v2/bad/layer/blobs/" + digest, 200), "each attempt fetched it again");
+
+    // A blob that fits in one read is held back whole: the client gets an error answer instead.
+    GeneratedBlob small = new GeneratedBlob(1203, 1000);
+    upstream.pushBlob("bad/small", small);
+    Path smallFile = upstream.blobFile(small.digest());
+    byte[] smallBytes = Files.readAllBytes(smallFile);
+    smallBytes[0] ^= 0x01;
+    Files.write(smallFile, smallBytes);
+    RegistryHttp.Answer a = new RegistryHttp(berth).get("/v2/up/bad/small/blobs/" + small.digest());
+    assertEquals(503, a.status(), a.text());
+    assertTrue(a.text().contains("\"code\":\"UNAVAILABLE\"") && a.text().contains("don't match"), a.text());
+    assertFalse(Files.exists(stored(small.digest())));
   }
 
   @Test
