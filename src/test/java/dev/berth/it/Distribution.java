@@ -100,6 +100,19 @@ final class Distribution implements AutoCloseable {
     return log().lines().filter(l -> l.contains(needle)).count();
   }
 
+  /**
+   * {@link #logged}, once at least {@code atLeast} such requests are logged (waiting up to 10 s:
+   * a request's line is written a moment after its answer).
+   */
+  long awaitLogged(String method, String target, int status, long atLeast) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long n;
+    while ((n = logged(method, target, status)) < atLeast && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    return n;
+  }
+
   /** Where the upstream keeps a blob's bytes. */
   Path blobFile(String digest) {
     String hex = digest.substring("sha256:".length());

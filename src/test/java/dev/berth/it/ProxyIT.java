@@ -136,7 +136,11 @@ class ProxyIT {
 
     upstream.stop();
     try {
+      Thread.sleep(1500); // past the 1 s tag TTL: the pulls below ask the (stopped) upstream first
+      long warned = servingCachedWarnings();
       assertSameImage(image, pullThrough("team/app:v1", "pull-2"));
+      assertSameImage(image, pullThrough("team/app:v1", "pull-2b"));
+      assertEquals(warned + 1, servingCachedWarnings(), "the failing upstream is logged once");
       // by digest too, with the tag's TTL long over
       Path byDigest = work.resolve("pull-3");
       ok(skopeo("copy", "--src-tls-verify=false", "docker://" + berth.hostPort() + "/up/team/app@" + image.manifest().digest(),
@@ -145,6 +149,10 @@ class ProxyIT {
     } finally {
       upstream.start();
     }
+  }
+
+  static long servingCachedWarnings() throws IOException {
+    return berth.log().lines().filter(l -> l.contains("upstream up is unreachable") && l.contains("serving cached copies")).count();
   }
 
   @Test
@@ -156,7 +164,7 @@ class ProxyIT {
     assertSameImage(image, pullThrough("shared/two:v1", "pull-2"));
     for (OciLayout.Blob b : image.blobs()) {
       assertEquals(0, upstream.logged("GET", "/v2/shared/two/blobs/" + b.digest(), 200), "not fetched again: " + b.digest());
-      assertTrue(upstream.logged("HEAD", "/v2/shared/two/blobs/" + b.digest(), 200) >= 1, "checked upstream: " + b.digest());
+      assertTrue(upstream.awaitLogged("HEAD", "/v2/shared/two/blobs/" + b.digest(), 200, 1) >= 1, "checked upstream: " + b.digest());
     }
   }
 
@@ -173,7 +181,7 @@ class ProxyIT {
     }
     assertEquals(second.manifest().digest(), seen, "the moved tag, once the TTL was over");
     assertSameImage(second, pullThrough("moving/app:latest", "pull-2"));
-    assertTrue(upstream.logged("HEAD", "/v2/moving/app/manifests/latest", 200) >= 1, "revalidated with a HEAD");
+    assertTrue(upstream.awaitLogged("HEAD", "/v2/moving/app/manifests/latest", 200, 1) >= 1, "revalidated with a HEAD");
   }
 
   @Test
@@ -194,7 +202,7 @@ class ProxyIT {
     for (int i = 0; i < 16; i++) {
       assertEquals(digest, sha256(work.resolve("body-" + i)), "body " + i);
     }
-    assertEquals(1, upstream.logged("GET", "/v2/big/layer/blobs/" + digest, 200), "one upstream GET of the blob");
+    assertEquals(1, upstream.awaitLogged("GET", "/v2/big/layer/blobs/" + digest, 200, 1), "one upstream GET of the blob");
     long waited = berth.log().lines().filter(l -> l.contains(digest + " of up/big/layer: waiting for the fetch in progress")).count();
     System.out.println("[proxy] of 16 concurrent GETs, " + waited + " waited for the one in flight; the others found the blob stored");
     assertEquals(blob.size(), Files.size(stored(digest)));
@@ -219,7 +227,7 @@ class ProxyIT {
     assertFalse(Files.exists(stored(digest)), "no bytes stored under the digest");
     assertFalse(Files.exists(berth.dataDir().resolve("repositories/up,bad,layer/_layers/sha256/" + digest.substring(7))),
         "no link in the repository");
-    assertEquals(2, upstream.logged("GET", "/v2/bad/layer/blobs/" + digest, 200), "each attempt fetched it again");
+    assertEquals(2, upstream.awaitLogged("GET", "/v2/bad/layer/blobs/" + digest, 200, 2), "each attempt fetched it again");
 
     // A blob that fits in one read is held back whole: the client gets an error answer instead.
     GeneratedBlob small = new GeneratedBlob(1203, 1000);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * ({@code http://localhost:<port>}) Berth follows the Bearer challenge, signs in at the realm and
  * reuses the token; through {@code bad} ({@code http://127.0.0.1:<port>}, the same registry) the
  * realm is on another host, so Berth refuses it and sends no credentials. The downstream's access
- * rules apply to the prefixed names.
+ * rules apply to the prefixed names. The upstream {@code file} sends a token from a file instead.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ProxyTokenIT {
@@ -40,7 +40,7 @@ class ProxyTokenIT {
     Files.writeString(work.resolve("rules.yaml"), """
         rules:
           - subjects: [anonymous]
-            repositories: ["good/lib/**", "bad/**"]
+            repositories: ["good/lib/**", "bad/**", "file/**"]
             actions: [pull]
         """);
     int port = RegistryProcess.freePort();
@@ -60,7 +60,9 @@ class ProxyTokenIT {
         .env("BERTH_PROXY_UPSTREAMS_GOOD_PASSWORD", PASSWORD)
         .env("BERTH_PROXY_UPSTREAMS_BAD_URL", "http://127.0.0.1:" + port)
         .env("BERTH_PROXY_UPSTREAMS_BAD_USERNAME", "alice")
-        .env("BERTH_PROXY_UPSTREAMS_BAD_PASSWORD", PASSWORD));
+        .env("BERTH_PROXY_UPSTREAMS_BAD_PASSWORD", PASSWORD)
+        .env("BERTH_PROXY_UPSTREAMS_FILE_URL", "http://localhost:" + port)
+        .env("BERTH_PROXY_UPSTREAMS_FILE_TOKEN_FILE", work.resolve("upstream.token").toString()));
   }
 
   @AfterAll
@@ -82,6 +84,12 @@ class ProxyTokenIT {
     return RegistryHttp.accessLog(upstream.log()).stream().filter(l -> l.target().startsWith("/token")).count();
   }
 
+  /** Waits until the upstream's access log shows the request answered with a 2xx. */
+  static void logged(String method, String target) {
+    assertTrue(RegistryHttp.awaitLogged(upstream, l -> l.method().equals(method) && l.target().equals(target) && l.status() / 100 == 2)
+        .isPresent(), method + " " + target + " is not in the upstream's access log");
+  }
+
   @Test
   void bearerFlow_tokenFromTheUpstreamsRealm_reused_realmOnAnotherHostRefused() throws Exception {
     OciLayout layout = OciLayout.create(work.resolve("src"));
@@ -89,6 +97,7 @@ class ProxyTokenIT {
     layout.tag("v1", image.manifest());
     Cmd.of("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", "alice:" + PASSWORD, "--format", "oci",
         "oci:" + layout.dir() + ":v1", "docker://" + upstream.hostPort() + "/lib/app:v1").env("TMPDIR", "/tmp").ok();
+    logged("PUT", "/v2/lib/app/manifests/v1"); // the access log is written a moment after the answer
     long before = tokenRequests();
 
     Path back = work.resolve("back");
@@ -98,13 +107,41 @@ class ProxyTokenIT {
     for (OciLayout.Blob b : image.blobs()) {
       assertArrayEquals(b.bytes(), OciLayout.readBlob(back, b.digest()));
     }
-    RegistryHttp.awaitLogged(upstream, l -> l.target().startsWith("/v2/lib/app/blobs/"));
+    for (OciLayout.Blob b : image.blobs()) {
+      logged("GET", "/v2/lib/app/blobs/" + b.digest());
+    }
     assertEquals(before + 1, tokenRequests(), "one token for the manifest and both blobs");
 
     RegistryHttp.Answer refused = new RegistryHttp(berth).get("/v2/bad/lib/app/manifests/v1");
     assertEquals(503, refused.status(), refused.text());
     assertTrue(refused.text().contains("not the upstream's host"), refused.text());
     assertEquals(before + 1, tokenRequests(), "no credentials went to the realm on another host");
+  }
+
+  @Test
+  void tokenFile_itsBearerTokenSentAsItIs() throws Exception {
+    OciLayout layout = OciLayout.create(work.resolve("src-file"));
+    OciLayout.Image image = layout.image("amd64", files("f.txt", "from a token file\n"));
+    layout.tag("v1", image.manifest());
+    Cmd.of("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", "alice:" + PASSWORD, "--format", "oci",
+        "oci:" + layout.dir() + ":v1", "docker://" + upstream.hostPort() + "/lib/file:v1").env("TMPDIR", "/tmp").ok();
+    Cmd.Result t = Cmd.of("curl", "-sS", "--fail", "-u", "alice:" + PASSWORD,
+        upstream.url() + "/token?service=berth&scope=repository:lib/file:pull").ok();
+    Files.writeString(work.resolve("upstream.token"), OciLayout.json(t.stdout()).path("token").asText() + "\n");
+    logged("GET", "/token?service=berth&scope=repository:lib/file:pull");
+    long before = tokenRequests();
+
+    RegistryHttp http = new RegistryHttp(berth);
+    RegistryHttp.Answer m = http.get("/v2/file/lib/file/manifests/v1");
+    assertEquals(200, m.status(), m.text());
+    assertArrayEquals(image.manifest().bytes(), m.body());
+    for (OciLayout.Blob b : image.blobs()) {
+      assertArrayEquals(b.bytes(), http.blob("file/lib/file", b.digest()));
+    }
+    for (OciLayout.Blob b : image.blobs()) {
+      logged("GET", "/v2/lib/file/blobs/" + b.digest());
+    }
+    assertEquals(before, tokenRequests(), "the file's token was used, no token asked for");
   }
 
   @Test
