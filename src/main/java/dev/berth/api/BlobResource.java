@@ -3,6 +3,8 @@ package dev.berth.api;
 import dev.berth.config.BerthConfig;
 import dev.berth.events.Events;
 import dev.berth.events.RegistryEvent;
+import dev.berth.proxy.BlobFill;
+import dev.berth.proxy.ProxyService;
 import dev.berth.registry.BlobService;
 import dev.berth.registry.ByteRange;
 import dev.berth.registry.Digest;
@@ -33,11 +35,13 @@ public class BlobResource {
   private final BlobService blobs;
   private final BerthConfig config;
   private final Events events;
+  private final ProxyService proxy;
 
-  public BlobResource(BlobService blobs, BerthConfig config, Events events) {
+  public BlobResource(BlobService blobs, BerthConfig config, Events events, ProxyService proxy) {
     this.blobs = blobs;
     this.config = config;
     this.events = events;
+    this.proxy = proxy;
   }
 
   @HEAD
@@ -45,7 +49,7 @@ public class BlobResource {
   public Response head(@Context RoutingContext ctx) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
     Digest d = Digest.parse(p.segment());
-    long size = blobs.size(p.name(), d);
+    long size = proxy.proxied(p.name()) ? proxy.blobSize(p.name(), d) : blobs.size(p.name(), d);
     return headers(Response.ok(), d).header("Content-Length", size).build();
   }
 
@@ -56,6 +60,12 @@ public class BlobResource {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
     RepositoryName repo = p.name();
     Digest d = Digest.parse(p.segment());
+    if (proxy.proxied(repo)) {
+      Optional<BlobFill> fill = proxy.blob(repo, d);
+      if (fill.isPresent()) {
+        return fetched(fill.get(), d); // not stored yet: no range, no redirect
+      }
+    }
     long size = blobs.size(repo, d);
     if (etag(d).equals(ifNoneMatch)) {
       return headers(Response.notModified(), d).build();
@@ -77,6 +87,15 @@ public class BlobResource {
         .type("application/octet-stream")
         .header("Content-Length", content.length())
         .build();
+  }
+
+  /** A blob on its way from an upstream: it streams to this client as it is stored. */
+  private static Response fetched(BlobFill fill, Digest d) {
+    Response.ResponseBuilder b = headers(Response.ok((StreamingOutput) fill::writeTo), d).type("application/octet-stream");
+    if (fill.length() >= 0) {
+      b.header("Content-Length", fill.length());
+    }
+    return b.build();
   }
 
   @DELETE

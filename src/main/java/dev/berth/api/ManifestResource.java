@@ -14,6 +14,7 @@ import dev.berth.registry.Reference;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.Tag;
+import dev.berth.proxy.ProxyService;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -40,11 +41,13 @@ public class ManifestResource {
   private final ManifestService manifests;
   private final BerthConfig config;
   private final Events events;
+  private final ProxyService proxy;
 
-  public ManifestResource(ManifestService manifests, BerthConfig config, Events events) {
+  public ManifestResource(ManifestService manifests, BerthConfig config, Events events, ProxyService proxy) {
     this.manifests = manifests;
     this.config = config;
     this.events = events;
+    this.proxy = proxy;
   }
 
   @GET
@@ -72,7 +75,8 @@ public class ManifestResource {
   /** A reference that is no tag or digest names no manifest: reads answer 404, as for any unknown one. */
   private StoredManifest read(RoutingContext ctx) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.MANIFEST);
-    return manifests.get(p.name(), known(p.segment()));
+    Reference ref = known(p.segment());
+    return proxy.proxied(p.name()) ? proxy.manifest(p.name(), ref) : manifests.get(p.name(), ref);
   }
 
   private static Reference known(String reference) {

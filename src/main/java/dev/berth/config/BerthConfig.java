@@ -42,6 +42,8 @@ public interface BerthConfig {
 
   RetentionConfig retention();
 
+  ProxyConfig proxy();
+
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
    * are not purged (a mirror, or a replica in front of storage another registry writes).

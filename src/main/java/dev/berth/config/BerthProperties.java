@@ -34,7 +34,8 @@ final class BerthProperties {
   /** Secrets: their values are never named in a message. */
   static final Set<String> SECRETS = Set.of(
       "berth.storage.azure.account-key", "berth.storage.azure.connection-string", "berth.storage.azure.sas-token",
-      "berth.events.endpoints.<endpoint>.secret", "berth.events.endpoints.<endpoint>.headers.<header>");
+      "berth.events.endpoints.<endpoint>.secret", "berth.events.endpoints.<endpoint>.headers.<header>",
+      "berth.proxy.upstreams.<upstream>.password");
 
   static final Map<String, Rule> ALL;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
@@ -113,6 +114,11 @@ final class BerthProperties {
     m.put("berth.retention.rules.<rule>.keep-tags", BerthProperties::regexProblem);
     m.put("berth.retention.rules.<rule>.drop-tags-older-than", duration());
     m.put("berth.retention.rules.<rule>.drop-untagged-older-than", duration());
+    m.put("berth.proxy.upstreams.<upstream>.url", BerthProperties::upstreamUrlProblem);
+    m.put("berth.proxy.upstreams.<upstream>.username", any());
+    m.put("berth.proxy.upstreams.<upstream>.password", any());
+    m.put("berth.proxy.upstreams.<upstream>.token-file", any()); // read when the upstream is first used
+    m.put("berth.proxy.upstreams.<upstream>.tag-ttl", duration());
     ALL = Collections.unmodifiableMap(m);
   }
 
@@ -259,6 +265,25 @@ final class BerthProperties {
       }
       return d.compareTo(Duration.ofSeconds(1)) < 0 ? "shorter than 1 second; a duration must be at least 1 second" : null;
     };
+  }
+
+  /** An upstream's base URL: http(s), a host, maybe a port; no credentials, path, query or fragment. */
+  static String upstreamUrlProblem(String v) {
+    java.net.URI u;
+    try {
+      u = new java.net.URI(v.trim());
+    } catch (java.net.URISyntaxException e) {
+      return "not a URL";
+    }
+    if (!"https".equalsIgnoreCase(u.getScheme()) && !"http".equalsIgnoreCase(u.getScheme())) {
+      return "not an http(s) URL";
+    }
+    if (u.getHost() == null || u.getRawUserInfo() != null) {
+      return "not an http(s) URL with a host (and no user info: credentials go in username and password)";
+    }
+    boolean noPath = u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/");
+    return noPath && u.getRawQuery() == null && u.getRawFragment() == null ? null
+        : "has a path, query or fragment; give the registry's base URL (https://host[:port])";
   }
 
   private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?:-?[a-z0-9])*");

@@ -51,12 +51,46 @@ final class ConfigProblems {
       out.add(label("berth.auth.mode", mode) + ": token needs berth.auth.token.signing-key and"
           + " berth.auth.token.verification-keys (PEM files; README: Access control)");
     }
+    out.addAll(upstreamProblems(settings));
     Setting driver = settings.get("berth.storage.driver");
     if (driver != null && driver.value().trim().equalsIgnoreCase("azure")) {
       out.addAll(AzureConfigCheck.problems(name -> {
         Setting s = settings.get(name);
         return s == null ? null : s.value();
       }));
+    }
+    return out;
+  }
+
+  private static final Pattern UPSTREAM = Pattern.compile("berth\\.proxy\\.upstreams\\.([^.]+)\\.[a-z-]+");
+  /** An upstream's name is the first component of the repositories it serves. */
+  private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*");
+
+  /** Each upstream: a name that can start a repository name, a URL, and one way to sign in at most. */
+  static List<String> upstreamProblems(Map<String, Setting> settings) {
+    Set<String> names = new TreeSet<>();
+    settings.keySet().forEach(k -> {
+      java.util.regex.Matcher m = UPSTREAM.matcher(k);
+      if (m.matches() && !m.group(1).startsWith("<")) { // not a template's default
+        names.add(m.group(1));
+      }
+    });
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      String p = "berth.proxy.upstreams." + n + ".";
+      if (!UPSTREAM_NAME.matcher(n).matches()) {
+        out.add(p + "*: the upstream name '" + clip(n) + "' is not a repository name component (lower-case letters, digits, '.', '_', '-')");
+      }
+      if (!settings.containsKey(p + "url")) {
+        out.add(p + "url is missing: every upstream needs its registry's URL");
+      }
+      boolean user = settings.containsKey(p + "username");
+      if (user != settings.containsKey(p + "password")) {
+        out.add(p + (user ? "password" : "username") + " is missing: username and password go together");
+      }
+      if (user && settings.containsKey(p + "token-file")) {
+        out.add(p + "token-file: give either a token file or username and password, not both");
+      }
     }
     return out;
   }
@@ -94,7 +128,8 @@ final class ConfigProblems {
 
   /** {@code name=value (origin)}; a secret's value is never shown, others are cut short. */
   private static String label(String name, Setting s) {
-    String value = BerthProperties.isSecret(name) ? "" : "=" + clip(s.value());
+    // A URL's user info may hold a password: never shown either.
+    String value = BerthProperties.isSecret(name) ? "" : "=" + clip(s.value().replaceAll("://[^/@]*@", "://***@"));
     return name + value + (s.origin() == null ? "" : " (" + s.origin() + ")");
   }
 

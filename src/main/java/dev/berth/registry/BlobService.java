@@ -74,6 +74,24 @@ public class BlobService {
     return true;
   }
 
+  /**
+   * Links a blob that is stored (for another repository) into {@code repo}, as a pull-through
+   * cache does once its upstream has confirmed the repository has it; false when it is not stored
+   * or GC is deleting it.
+   */
+  public boolean linkStored(RepositoryName repo, Digest digest) {
+    if (markers.pin(digest).isEmpty() || storage.stat(StorageLayout.blobData(digest)).isEmpty()) {
+      return false;
+    }
+    link(repo, digest);
+    return true;
+  }
+
+  /** Whether the blob's bytes are stored, in whichever repository. */
+  public boolean stored(Digest digest) {
+    return storage.stat(StorageLayout.blobData(digest)).isPresent();
+  }
+
   void link(RepositoryName repo, Digest digest) {
     storage.putSmall(StorageLayout.layerLink(repo, digest), digest.toString().getBytes(StandardCharsets.US_ASCII), Precondition.NONE);
   }

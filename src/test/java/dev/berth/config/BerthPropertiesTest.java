@@ -120,4 +120,17 @@ class BerthPropertiesTest {
     assertNotNull(problem("berth.tags.immutable", "releases/**"));
     assertNotNull(problem("berth.tags.immutable", "Releases:v*"));
   }
+
+  @Test
+  void upstreamUrl_baseUrlOnly() {
+    String rule = "berth.proxy.upstreams.<upstream>.url";
+    for (String ok : new String[] {"https://registry-1.docker.io", "http://127.0.0.1:5000", "https://ghcr.io/"}) {
+      assertNull(problem(rule, ok), ok);
+    }
+    assertEquals("not an http(s) URL", problem(rule, "ftp://example.com"));
+    assertEquals("not an http(s) URL", problem(rule, "ghcr.io"));
+    assertTrue(problem(rule, "https://ghcr.io/v2/").startsWith("has a path"));
+    assertTrue(problem(rule, "https://u:p@ghcr.io").contains("no user info"));
+    assertTrue(BerthProperties.isSecret("berth.proxy.upstreams.hub.password"));
+  }
 }

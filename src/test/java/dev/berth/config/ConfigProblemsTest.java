@@ -137,4 +137,26 @@ class ConfigProblemsTest {
     assertTrue(p.stream().anyMatch(l -> l.startsWith("BERTH_EVENTS_ENDPOINTS_CI_URI is not a Berth environment variable")), p.toString());
     assertFalse(p.toString().contains("very-secret-value") || p.toString().contains("token-value"));
   }
+
+  @Test
+  void upstreams_urlRequired_credentialsPaired_oneWayToSignIn_nameUsableAsAPrefix_passwordNotShown() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("berth.proxy.upstreams.hub.url", "https://registry-1.docker.io");
+    v.put("berth.proxy.upstreams.<upstream>.tag-ttl", "PT5M"); // the template's default
+    assertEquals(List.of(), problems(v, Map.of()));
+    v.put("berth.proxy.upstreams.ghcr.username", "robot");
+    v.put("berth.proxy.upstreams.ghcr.token-file", "/run/token");
+    v.put("berth.proxy.upstreams.Bad.url", "https://user:pw-Secret1@example.com/v2/");
+    v.put("berth.proxy.upstreams.q.password", "pw-Secret2");
+    v.put("berth.proxy.upstreams.q.url", "http://quay.io");
+    List<String> p = problems(v, Map.of());
+    assertEquals(List.of(
+        "berth.proxy.upstreams.Bad.url=https://***@example.com/v2/: not an http(s) URL with a host (and no user info: credentials go in username and password)",
+        "berth.proxy.upstreams.Bad.*: the upstream name 'Bad' is not a repository name component (lower-case letters, digits, '.', '_', '-')",
+        "berth.proxy.upstreams.ghcr.url is missing: every upstream needs its registry's URL",
+        "berth.proxy.upstreams.ghcr.password is missing: username and password go together",
+        "berth.proxy.upstreams.ghcr.token-file: give either a token file or username and password, not both",
+        "berth.proxy.upstreams.q.username is missing: username and password go together"), p);
+    assertFalse(String.join("\n", p).contains("Secret"), "no password shown");
+  }
 }

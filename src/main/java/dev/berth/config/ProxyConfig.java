@@ -1,0 +1,34 @@
+package dev.berth.config;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The pull-through cache ({@code berth.proxy}; README "Pull-through cache"). */
+public interface ProxyConfig {
+  /**
+   * The upstream registries, by name: {@code /v2/<name>/<repository>/...} is served from
+   * {@code <repository>} of that upstream and cached in Berth's storage under the prefixed name.
+   */
+  Map<String, Upstream> upstreams();
+
+  /** One upstream registry. */
+  interface Upstream {
+    /** Its base URL, {@code https://registry-1.docker.io} (scheme, host, optional port; no path). */
+    String url();
+
+    /** The account Berth signs in with (Basic, or at the upstream's token realm); none: anonymous. */
+    Optional<String> username();
+
+    /** The password of {@code username}. */
+    Optional<Secret> password();
+
+    /** A file holding a bearer token sent to the upstream as is (re-read when it changes); instead of username and password. */
+    Optional<String> tokenFile();
+
+    /** How long a tag fetched from the upstream is served before a HEAD checks whether it moved. */
+    @WithDefault("PT5M")
+    Duration tagTtl();
+  }
+}

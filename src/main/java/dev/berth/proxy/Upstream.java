@@ -1,0 +1,51 @@
+package dev.berth.proxy;
+
+import dev.berth.config.ProxyConfig;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * One configured upstream: its client, its tag TTL, and whether it is failing, so that serving
+ * from the cache while it is down is logged once, and its recovery once.
+ */
+final class Upstream {
+  private static final Logger LOG = Logger.getLogger(Upstream.class);
+
+  private final String name;
+  private final UpstreamClient client;
+  private final Duration tagTtl;
+  private final AtomicBoolean failing = new AtomicBoolean();
+
+  Upstream(String name, ProxyConfig.Upstream config) {
+    this.name = name;
+    this.client = new UpstreamClient(name, config);
+    this.tagTtl = config.tagTtl();
+  }
+
+  String name() {
+    return name;
+  }
+
+  UpstreamClient client() {
+    return client;
+  }
+
+  Duration tagTtl() {
+    return tagTtl;
+  }
+
+  /** The upstream failed a request that the cache then answered. */
+  void servingCached(String problem) {
+    if (failing.compareAndSet(false, true)) {
+      LOG.warnf("%s; serving cached copies until it answers again", problem);
+    }
+  }
+
+  /** The upstream answered a revalidation. */
+  void answered() {
+    if (failing.compareAndSet(true, false)) {
+      LOG.infof("upstream %s answers again", name);
+    }
+  }
+}
