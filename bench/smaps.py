@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Where a process' resident pages are: a /proc/PID/smaps copy summed by kind of mapping.
+
+bench/memory.sh calls it on the copies it takes (idle, and at the highest RSS it sampled during
+the pushes and the pulls). Usage: smaps.py EXE SMAPS [SMAPS...] -> one Markdown row per kind,
+one column per file (MiB). EXE is the server's executable (/proc/PID/exe): its mappings are the
+native image (code, read-only image heap, writable image heap), or the java launcher on a JVM.
+
+Anonymous mappings are grouped by their size, which tells their owner apart without symbols:
+glibc's per-thread malloc arenas reserve 64 MiB each (what is resident of them is malloc'd:
+Netty's direct-buffer chunks when they are smaller than glibc's mmap threshold, JDK natives);
+a mapping of 4 MiB + a page or a little more is one malloc that glibc served with mmap (Netty's
+4 MiB pool chunks); thread stacks are 8 MiB (main) or 1 MiB (Java threads) with a guard page;
+the Java heap is what remains (the native image's heap chunks, the JVM's G1 regions).
+"""
+import sys
+
+MIB = 1024 * 1024
+
+
+def parse(path):
+    maps, cur = [], None
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            if '-' in parts[0] and len(parts) >= 5 and ':' not in parts[0]:
+                lo, hi = (int(x, 16) for x in parts[0].split('-'))
+                cur = {'lo': lo, 'hi': hi, 'size': hi - lo, 'perms': parts[1], 'path': ' '.join(parts[5:]), 'rss': 0, 'anon': 0}
+                maps.append(cur)
+            elif cur is not None and parts[0] in ('Rss:', 'Anonymous:'):
+                cur['rss' if parts[0] == 'Rss:' else 'anon'] += int(parts[1]) * 1024
+    return maps
+
+
+def classify(maps, exe):
+    """Yields (kind, rss) per mapping; neighbours tell arenas and stacks from the rest."""
+    for i, m in enumerate(maps):
+        prev = maps[i - 1] if i else None
+        nxt = maps[i + 1] if i + 1 < len(maps) else None
+        yield kind(m, prev, nxt, exe), m['rss']
+
+
+def anon_gap(a, b):
+    """b is an anonymous no-access mapping right after a (a reservation's unused rest or a guard)."""
+    return b is not None and not b['path'] and b['perms'].startswith('---') and a['hi'] == b['lo']
+
+
+def kind(m, prev, nxt, exe):
+    path, perms, size = m['path'], m['perms'], m['size']
+    if path == exe:
+        if 'x' in perms:
+            return 'executable: code (r-x)'
+        if 'w' in perms:
+            return 'executable: writable image heap / data (rw-), written (private)' if m['anon'] else \
+                'executable: writable image heap / data (rw-), clean'
+        return 'executable: read-only image heap / data (r--)'
+    if path.startswith('/'):
+        return 'other files (libc, libz, JDK libraries, CDS archive)'
+    if path == '[heap]':
+        return 'malloc: main arena ([heap])'
+    if path.startswith('[stack'):
+        return 'main thread stack'
+    if path:
+        return 'other (%s)' % path.split(':')[0]
+    if not perms.startswith('rw'):
+        return 'anonymous: other (Java heap, GC, large mallocs)'
+    arena = 64 * MIB
+    if m['lo'] % arena == 0 and (size == arena or anon_gap(m, nxt) and size + nxt['size'] == arena):
+        return 'malloc: thread arenas (64 MiB reservations)'
+    if prev is not None and anon_gap(prev, m) and prev['size'] <= MIB and size <= 16 * MIB:
+        return 'anonymous: thread stacks (after a guard page)'
+    if 4 * MIB < size <= 4 * MIB + 64 * 1024:
+        return 'anonymous: 4 MiB mmap-ed mallocs (Netty pool chunks)'
+    return 'anonymous: other (Java heap, GC, large mallocs)'
+
+
+def main():
+    exe, files = sys.argv[1], sys.argv[2:]
+    sums = []
+    for f in files:
+        s = {}
+        for k, rss in classify(parse(f), exe):
+            s[k] = s.get(k, 0) + rss
+        sums.append(s)
+    kinds = sorted({k for s in sums for k in s})
+    for k in kinds:
+        if all(s.get(k, 0) < MIB / 20 for s in sums):
+            continue  # [vdso], empty kinds
+        print('| %s | %s |' % (k, ' | '.join('%.1f' % (s.get(k, 0) / MIB) for s in sums)))
+    print('| **total Rss** | %s |' % ' | '.join('**%.1f**' % (sum(s.values()) / MIB) for s in sums))
+
+
+if __name__ == '__main__':
+    main()
