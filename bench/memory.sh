@@ -41,7 +41,8 @@ for v in "${_variants[@]}"; do
   [[ $v =~ ^[[:space:]]*([A-Za-z0-9_.-]+):(.+)$ ]] || die "BENCH_VARIANTS entry is not name:command: $v"
   NAMES+=("${BASH_REMATCH[1]}"); KINDS+=(berth); CMDS+=("${BASH_REMATCH[2]}")
 done
-NAMES+=("distribution 2.8.2"); KINDS+=(dist); CMDS+=("$DIST_CMD serve <config.yml>")
+WITH_DIST=${WITH_DIST:-1}       # 0: Berth variants only (quicker knob comparisons; no ratio columns)
+((WITH_DIST)) && { NAMES+=("distribution 2.8.2"); KINDS+=(dist); CMDS+=("$DIST_CMD serve <config.yml>"); }
 NREG=${#NAMES[@]}
 
 mkdir -p "$BENCH_TMPDIR"
@@ -130,19 +131,21 @@ report() {
   echo
   echo "| registry | idle RSS (MiB) | peak RSS, pushes (MiB) | peak RSS, pulls (MiB) | RSS after (MiB) | pushes, aggregate MiB/s | pulls, aggregate MiB/s | idle ÷ distribution | peak ÷ distribution | peak ≤ ${TARGET_MIB} MiB |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  read -r didle dph dlh _ <<<"${ROWS[$((NREG - 1))]:-ERR ERR ERR}"
+  didle=0 dph=0 dlh=0
+  ((WITH_DIST)) && read -r didle dph dlh _ <<<"${ROWS[$((NREG - 1))]:-ERR ERR ERR}"
   for ((i = 0; i < NREG; i++)); do
     read -r idle ph lh af pm lm <<<"${ROWS[$i]:-ERR ERR ERR ERR ERR ERR}"
     awk -v n="${NAMES[$i]}" -v i="$idle" -v ph="$ph" -v lh="$lh" -v af="$af" -v pm="$pm" -v lm="$lm" \
-      -v di="$didle" -v dp="$(awk -v a="$dph" -v b="$dlh" 'BEGIN { print (a > b ? a : b) }')" -v t="$TARGET_MIB" -v last=$((i == NREG - 1)) 'BEGIN {
+      -v di="$didle" -v dp="$(awk -v a="$dph" -v b="$dlh" 'BEGIN { print (a > b ? a : b) }')" -v t="$TARGET_MIB" -v last=$((WITH_DIST && i == NREG - 1)) 'BEGIN {
         p = (ph > lh ? ph : lh)
         printf "| %s | %s | %s | %s | %s | %s | %s |", n, i, ph, lh, af, pm, lm
         if (last) print " 1.00× | 1.00× | |"
+        else if (di == 0) printf " – | – | %s |\n", (p <= t ? "yes" : "no")
         else printf " %.2f× | %.2f× | %s |\n", i / di, p / dp, (p <= t ? "yes" : "no")
       }'
   done
-  for ((i = 0; i < NREG - 1; i++)); do
-    [[ -n $BREAKDOWN && ${NAMES[$i]} == *"$BREAKDOWN"* && -f $TMP/smaps-$i-idle ]] || continue
+  for ((i = 0; i < NREG; i++)); do
+    [[ ${KINDS[$i]} == berth && -n $BREAKDOWN && ${NAMES[$i]} == *"$BREAKDOWN"* && -f $TMP/smaps-$i-idle ]] || continue
     echo
     echo "Where ${NAMES[$i]}'s resident memory is (/proc/PID/smaps by mapping, MiB; pushes/pulls: at the highest RSS sampled every ${SAMPLE_S}s):"
     echo
@@ -165,8 +168,9 @@ report() {
   if ((${#ERRORS[@]})); then echo; echo "Errors:"; for e in "${ERRORS[@]}"; do echo "- $e"; done; fi
 }
 mkdir -p "$OUT_DIR"
-RESULT="$OUT_DIR/memory-$(date +%Y%m%d-%H%M%S).md"
-report | tee "$RESULT"
+RESULT="$OUT_DIR/memory-$(date +%Y%m%d-%H%M%S)"
+report | tee "$RESULT.md"
+mkdir -p "$RESULT" && cp "$TMP"/smaps-* "$TMP"/metrics-* "$RESULT"/ 2>/dev/null
 echo
-echo "Saved: $RESULT"
+echo "Saved: $RESULT.md (the smaps and /q/metrics copies in $RESULT/)"
 ((${#ERRORS[@]} == 0))

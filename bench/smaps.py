@@ -6,12 +6,13 @@ the pushes and the pulls). Usage: smaps.py EXE SMAPS [SMAPS...] -> one Markdown 
 one column per file (MiB). EXE is the server's executable (/proc/PID/exe): its mappings are the
 native image (code, read-only image heap, writable image heap), or the java launcher on a JVM.
 
-Anonymous mappings are grouped by their size, which tells their owner apart without symbols:
-glibc's per-thread malloc arenas reserve 64 MiB each (what is resident of them is malloc'd:
-Netty's direct-buffer chunks when they are smaller than glibc's mmap threshold, JDK natives);
-a mapping of 4 MiB + a page or a little more is one malloc that glibc served with mmap (Netty's
-4 MiB pool chunks); thread stacks are 8 MiB (main) or 1 MiB (Java threads) with a guard page;
-the Java heap is what remains (the native image's heap chunks, the JVM's G1 regions).
+Anonymous mappings are told apart by where they are and their size, without symbols: a native
+image's Java heap lies in its heap address space reservation, right after the image heap (see
+heap_range); glibc's per-thread malloc arenas are 64 MiB-aligned 64 MiB reservations (small
+mallocs); a malloc above glibc's mmap threshold is a mapping of its own, so 4 MiB + a little is
+one of Netty's pool chunks and 1 MiB + 64 KiB + a little one of the filesystem DiskWriter's
+aligned direct buffers (in a native image, direct buffers are malloc'd); thread stacks follow a
+guard page. On a JVM the Java heap, metaspace and code cache all count as "other".
 """
 import sys
 
@@ -34,12 +35,27 @@ def parse(path):
     return maps
 
 
+def heap_range(maps, exe):
+    """A native image's Java heap: its address space reservation (the largest no-access mapping,
+    tens of GiB) starts with the image heap mapped from the executable; the chunks the GC commits
+    are the anonymous mappings between those and the reservation's end. None on a JVM."""
+    big = max((m for m in maps if m['perms'].startswith('---') and not m['path']), key=lambda m: m['size'], default=None)
+    if big is None or big['size'] < (1 << 30):
+        return None
+    below = [m for m in maps if m['path'] == exe and m['hi'] <= big['lo'] and m['lo'] > big['lo'] - (1 << 30)]
+    return (min(m['lo'] for m in below) if below else big['lo'], big['hi'])
+
+
 def classify(maps, exe):
     """Yields (kind, rss) per mapping; neighbours tell arenas and stacks from the rest."""
+    heap = heap_range(maps, exe)
     for i, m in enumerate(maps):
         prev = maps[i - 1] if i else None
         nxt = maps[i + 1] if i + 1 < len(maps) else None
-        yield kind(m, prev, nxt, exe), m['rss']
+        if heap and not m['path'] and heap[0] <= m['lo'] < heap[1]:
+            yield 'anonymous: Java heap (chunks in the native heap reservation)', m['rss']
+        else:
+            yield kind(m, prev, nxt, exe), m['rss']
 
 
 def anon_gap(a, b):
@@ -65,7 +81,7 @@ def kind(m, prev, nxt, exe):
     if path:
         return 'other (%s)' % path.split(':')[0]
     if not perms.startswith('rw'):
-        return 'anonymous: other (Java heap, GC, large mallocs)'
+        return 'anonymous: other (JVM: Java heap, metaspace, code cache; native: large mallocs)'
     arena = 64 * MIB
     if m['lo'] % arena == 0 and (size == arena or anon_gap(m, nxt) and size + nxt['size'] == arena):
         return 'malloc: thread arenas (64 MiB reservations)'
@@ -73,7 +89,9 @@ def kind(m, prev, nxt, exe):
         return 'anonymous: thread stacks (after a guard page)'
     if 4 * MIB < size <= 4 * MIB + 64 * 1024:
         return 'anonymous: 4 MiB mmap-ed mallocs (Netty pool chunks)'
-    return 'anonymous: other (Java heap, GC, large mallocs)'
+    if MIB < size <= MIB + 132 * 1024:
+        return 'anonymous: 1 MiB + 64 KiB mmap-ed mallocs (filesystem DiskWriter direct buffers)'
+    return 'anonymous: other (JVM: Java heap, metaspace, code cache; native: large mallocs)'
 
 
 def main():
