@@ -17,6 +17,9 @@ guard page. On a JVM the Java heap, metaspace and code cache all count as "other
 import sys
 
 MIB = 1024 * 1024
+# What glibc maps for one malloc above its mmap threshold: the size, its 16-byte header, a page.
+DISK_BUFFER = MIB + 64 * 1024 + 4096  # DiskWriter: allocateDirect(1 MiB + 64 KiB) for alignment
+NETTY_CHUNK = 4 * MIB + 4096          # Netty's PooledByteBufAllocator chunk (maxOrder 9)
 
 
 def parse(path):
@@ -85,12 +88,14 @@ def kind(m, prev, nxt, exe):
     arena = 64 * MIB
     if m['lo'] % arena == 0 and (size == arena or anon_gap(m, nxt) and size + nxt['size'] == arena):
         return 'malloc: thread arenas (64 MiB reservations)'
-    if prev is not None and anon_gap(prev, m) and prev['size'] <= MIB and size <= 16 * MIB:
+    guard = prev is not None and not prev['path'] and prev['perms'].startswith('---') and prev['hi'] == m['lo']
+    if guard and prev['size'] <= MIB and size <= 16 * MIB:
         return 'anonymous: thread stacks (after a guard page)'
-    if 4 * MIB < size <= 4 * MIB + 64 * 1024:
-        return 'anonymous: 4 MiB mmap-ed mallocs (Netty pool chunks)'
-    if MIB < size <= MIB + 132 * 1024:
-        return 'anonymous: 1 MiB + 64 KiB mmap-ed mallocs (filesystem DiskWriter direct buffers)'
+    # The kernel merges adjacent mappings, so several such mallocs show as one of n times the size.
+    if size % DISK_BUFFER == 0:
+        return 'anonymous: 1 MiB + 64 KiB mallocs (filesystem DiskWriter direct buffers)'
+    if size % NETTY_CHUNK == 0:
+        return 'anonymous: 4 MiB mallocs (Netty pool chunks)'
     return 'anonymous: other (JVM: Java heap, metaspace, code cache; native: large mallocs)'
 
 
