@@ -84,8 +84,8 @@ phase() { # idx label fn; fn gets: base client-number
   WALL=$(elapsed "$t0" "$(now)")
   rm -f "$TMP/sampling"; wait "$spid"
   HWM=$(kb_to_mib "$(proc_kb "${PIDS[$i]}" VmHWM)")
-  ((ok)) || err "${NAMES[$i]}: some of the $CLIENTS concurrent ${label}s failed"
-  log "${NAMES[$i]}: $CLIENTS concurrent ${label}s in ${WALL}s, peak RSS $HWM MiB"
+  ((ok)) || err "${NAMES[$i]}: some of the $CLIENTS concurrent ${label} requests failed"
+  log "${NAMES[$i]}: $CLIENTS concurrent ${label} requests in ${WALL}s, peak RSS $HWM MiB"
 }
 push_one() { push_blob "$1" "mem/c$2" "$BLOBS/blob.$2" "$(cat "$BLOBS/digest.$2")"; }
 pull_one() { pull_blob "$1" "mem/c$2" "$(cat "$BLOBS/digest.$2")" "$SIZE"; }
