@@ -16,7 +16,8 @@ LATENCY_MS=${LATENCY_MS:-0 20}
 PARALLEL=${PARALLEL:-1 4}   # the two (or more) parallelism settings compared; ratio = last ÷ first
 BERTH_CMD=${BERTH_CMD:-java -Xmx256m -jar target/quarkus-app/quarkus-run.jar}
 AZURITE=node_modules/.bin/azurite-blob
-PROXY_CP=target/test-classes # dev.berth.it.CountingProxy (mvn package -DskipTests compiles it)
+PROXY=${PROXY:-python}       # python: bench/latency_proxy.py; counting: dev.berth.it.CountingProxy
+PROXY_CP=target/test-classes # CountingProxy's classes (mvn package -DskipTests compiles them)
 # Azurite's documented, public development account (an emulator, never a real secret).
 ACCOUNT=devstoreaccount1
 KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
@@ -55,9 +56,13 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for lat in $LATENCY_MS; do
   endpoint_port=$AZ_PORT
   if ((lat > 0)); then
-    [[ -f $PROXY_CP/dev/berth/it/CountingProxy.class ]] || die "no $PROXY_CP/dev/berth/it/CountingProxy.class: mvn -B package -DskipTests"
     free_port; endpoint_port=$PORT
-    java -cp "$PROXY_CP" dev.berth.it.CountingProxy "$PORT" "$AZ_PORT" "$lat" >"$TMP/proxy-$lat.log" 2>&1 &
+    if [[ $PROXY == counting ]]; then
+      [[ -f $PROXY_CP/dev/berth/it/CountingProxy.class ]] || die "no $PROXY_CP/dev/berth/it/CountingProxy.class: mvn -B package -DskipTests"
+      java -cp "$PROXY_CP" dev.berth.it.CountingProxy "$PORT" "$AZ_PORT" "$lat" >"$TMP/proxy-$lat.log" 2>&1 &
+    else
+      python3 "$HERE/latency_proxy.py" "$PORT" "$AZ_PORT" "$lat" >"$TMP/proxy-$lat.log" 2>&1 &
+    fi
     PIDS+=($!)
     wait_http "http://127.0.0.1:$PORT/" || die "the proxy did not start"
   fi
@@ -101,7 +106,7 @@ echo "# Azure parallel transfers on Azurite — $(date -Iseconds)"
 echo
 echo "- $(nproc) CPUs; load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg); Berth: \`$BERTH_CMD\`"
 echo "- ${SIZE_MB} MiB blob, POST + one monolithic PUT, then GET to /dev/null; $ROUNDS interleaved rounds (the order alternates), median MiB/s; block and range size 4 MiB (defaults)"
-echo "- added latency: 0 = Berth talks to Azurite directly; N ms = through CountingProxy (src/test/java/dev/berth/it), N ms before every storage request"
+echo "- added latency: 0 = Berth talks to Azurite directly; N ms = through $([[ $PROXY == counting ]] && echo "CountingProxy (src/test/java/dev/berth/it)" || echo "bench/latency_proxy.py (a new upstream connection per request)"), N ms before every storage request"
 echo
 hdr="| added latency | transfer |" sep="|---|---|"
 for par in $PARALLEL; do hdr+=" parallelism $par (MiB/s) |"; sep+="---:|"; done
