@@ -119,6 +119,7 @@ final class BerthProperties {
     m.put("berth.proxy.upstreams.<upstream>.password", any());
     m.put("berth.proxy.upstreams.<upstream>.token-file", any()); // read when the upstream is first used
     m.put("berth.proxy.upstreams.<upstream>.tag-ttl", duration());
+    m.put("berth.proxy.upstreams.<upstream>.realm-hosts", any());
     ALL = Collections.unmodifiableMap(m);
   }
 

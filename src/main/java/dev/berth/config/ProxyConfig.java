@@ -27,6 +27,13 @@ public interface ProxyConfig {
     /** A file holding a bearer token sent to the upstream as is (re-read when it changes); instead of username and password. */
     Optional<String> tokenFile();
 
+    /**
+     * Hosts besides the upstream's own whose token realm Berth may sign in at (the account goes
+     * there): Docker Hub's registry is {@code registry-1.docker.io}, its realm {@code auth.docker.io}.
+     * None: only the upstream's host.
+     */
+    Optional<java.util.List<String>> realmHosts();
+
     /** How long a tag fetched from the upstream is served before a HEAD checks whether it moved. */
     @WithDefault("PT5M")
     Duration tagTtl();

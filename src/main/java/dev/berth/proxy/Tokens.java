@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Bearer tokens of one upstream by scope, from the realm its challenges name (the Docker token
  * specification), kept until shortly before they expire. A realm is only asked when it is on the
- * upstream's own host, and not over plain HTTP when the upstream is HTTPS: the account's
- * credentials go with the request.
+ * upstream's own host or one the configuration lists for it ({@code realm-hosts}), and not over
+ * plain HTTP when the upstream is HTTPS: the account's credentials go with the request.
  */
 final class Tokens {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,9 +35,12 @@ final class Tokens {
   private final HttpClient http;
   private final String basic;
   private final Map<String, Token> byScope = new ConcurrentHashMap<>();
+  private final java.util.Set<String> realmHosts = new java.util.HashSet<>();
 
-  Tokens(String name, URI base, HttpClient http, String basic) {
+  Tokens(String name, URI base, HttpClient http, String basic, java.util.List<String> listedRealmHosts) {
     this.name = name;
+    realmHosts.add(base.getHost().toLowerCase(Locale.ROOT));
+    listedRealmHosts.forEach(h -> realmHosts.add(h.trim().toLowerCase(Locale.ROOT)));
     this.base = base;
     this.http = http;
     this.basic = basic;
@@ -115,9 +118,9 @@ final class Tokens {
     }
     String scheme = u.getScheme().toLowerCase(Locale.ROOT);
     boolean downgrade = scheme.equals("http") && base.getScheme().equalsIgnoreCase("https");
-    if (!u.getHost().equalsIgnoreCase(base.getHost()) || downgrade || !(scheme.equals("http") || scheme.equals("https"))) {
+    if (!realmHosts.contains(u.getHost().toLowerCase(Locale.ROOT)) || downgrade || !(scheme.equals("http") || scheme.equals("https"))) {
       throw new UpstreamException("upstream " + name + " names a token realm on " + u.getHost()
-          + ", which is not the upstream's host: refused, no credentials sent", 401);
+          + ", which is not the upstream's host nor one of its realm-hosts: refused, no credentials sent", 401);
     }
     return u;
   }

@@ -47,7 +47,7 @@ final class UpstreamClient {
     this.tokenFile = config.tokenFile().map(TokenFile::new).orElse(null);
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER).build();
-    this.tokens = new Tokens(name, base, http, basic);
+    this.tokens = new Tokens(name, base, http, basic, config.realmHosts().orElse(java.util.List.of()));
   }
 
   String name() {

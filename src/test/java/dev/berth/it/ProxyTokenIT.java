@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * token realm at {@code http://localhost:<port>/token}: through the upstream {@code good}
  * ({@code http://localhost:<port>}) Berth follows the Bearer challenge, signs in at the realm and
  * reuses the token; through {@code bad} ({@code http://127.0.0.1:<port>}, the same registry) the
- * realm is on another host, so Berth refuses it and sends no credentials. The downstream's access
+ * realm is on another host, so Berth refuses it and sends no credentials, unless the upstream
+ * lists that host in {@code realm-hosts} ({@code listed}, as Docker Hub needs). The downstream's access
  * rules apply to the prefixed names. The upstream {@code file} sends a token from a file instead.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -40,7 +41,7 @@ class ProxyTokenIT {
     Files.writeString(work.resolve("rules.yaml"), """
         rules:
           - subjects: [anonymous]
-            repositories: ["good/lib/**", "bad/**", "file/**"]
+            repositories: ["good/lib/**", "bad/**", "file/**", "listed/**"]
             actions: [pull]
         """);
     int port = RegistryProcess.freePort();
@@ -61,6 +62,10 @@ class ProxyTokenIT {
         .env("BERTH_PROXY_UPSTREAMS_BAD_URL", "http://127.0.0.1:" + port)
         .env("BERTH_PROXY_UPSTREAMS_BAD_USERNAME", "alice")
         .env("BERTH_PROXY_UPSTREAMS_BAD_PASSWORD", PASSWORD)
+        .env("BERTH_PROXY_UPSTREAMS_LISTED_URL", "http://127.0.0.1:" + port)
+        .env("BERTH_PROXY_UPSTREAMS_LISTED_USERNAME", "alice")
+        .env("BERTH_PROXY_UPSTREAMS_LISTED_PASSWORD", PASSWORD)
+        .env("BERTH_PROXY_UPSTREAMS_LISTED_REALM_HOSTS", "localhost")
         .env("BERTH_PROXY_UPSTREAMS_FILE_URL", "http://localhost:" + port)
         .env("BERTH_PROXY_UPSTREAMS_FILE_TOKEN_FILE", work.resolve("upstream.token").toString()));
   }
@@ -116,6 +121,11 @@ class ProxyTokenIT {
     assertEquals(503, refused.status(), refused.text());
     assertTrue(refused.text().contains("not the upstream's host"), refused.text());
     assertEquals(before + 1, tokenRequests(), "no credentials went to the realm on another host");
+
+    // Docker Hub's arrangement: the realm is on another host, which realm-hosts lists.
+    RegistryHttp.Answer listed = new RegistryHttp(berth).get("/v2/listed/lib/app/manifests/v1");
+    assertEquals(200, listed.status(), listed.text());
+    assertEquals(before + 2, tokenRequests(), "the listed realm host was asked for a token");
   }
 
   @Test
