@@ -51,7 +51,7 @@ final class ProxyManifests {
     if (cached.isEmpty()) {
       return fetch(u, repo, remote, tag.value(), null, Optional.of(tag));
     }
-    if (Instant.now().isBefore(cached.get().checked().plus(u.tagTtl()))) {
+    if (Instant.now().isBefore(cached.get().checked().plus(u.tagTtl())) || u.resting()) {
       return manifests.get(repo, ref);
     }
     try {
@@ -98,6 +98,7 @@ final class ProxyManifests {
     if ((expected != null && !expected.equals(actual)) || (said.isPresent() && said.get().algorithm() == alg && !said.get().equals(actual))) {
       throw ErrorCode.UNAVAILABLE.with("upstream " + u.name() + " sent a manifest whose bytes don't match its digest");
     }
+    u.answered();
     String type = r.headers().firstValue("Content-Type").orElse(null);
     return fills.storeManifest(repo, actual, type, bytes, tag);
   }

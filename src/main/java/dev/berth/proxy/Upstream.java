@@ -7,7 +7,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One configured upstream: its client, its tag TTL, and whether it is failing, so that serving
- * from the cache while it is down is logged once, and its recovery once.
+ * from the cache while it is down is logged once, and its recovery once. A failing upstream rests
+ * for {@link #REST}: tags past their TTL are served from the cache without asking it, so an
+ * upstream that doesn't answer costs one request its timeout, not every request.
  */
 final class Upstream {
   private static final Logger LOG = Logger.getLogger(Upstream.class);
@@ -15,7 +17,10 @@ final class Upstream {
   private final String name;
   private final UpstreamClient client;
   private final Duration tagTtl;
+  static final Duration REST = Duration.ofSeconds(10);
+
   private final AtomicBoolean failing = new AtomicBoolean();
+  private volatile long failedAt;
 
   Upstream(String name, ProxyConfig.Upstream config) {
     this.name = name;
@@ -37,12 +42,18 @@ final class Upstream {
 
   /** The upstream failed a request that the cache then answered. */
   void servingCached(String problem) {
+    failedAt = System.nanoTime();
     if (failing.compareAndSet(false, true)) {
       LOG.warnf("%s; serving cached copies until it answers again", problem);
     }
   }
 
-  /** The upstream answered a revalidation. */
+  /** Whether the upstream failed less than {@link #REST} ago: revalidations wait until then. */
+  boolean resting() {
+    return failing.get() && System.nanoTime() - failedAt < REST.toNanos();
+  }
+
+  /** The upstream answered a revalidation or a fetch. */
   void answered() {
     if (failing.compareAndSet(true, false)) {
       LOG.infof("upstream %s answers again", name);

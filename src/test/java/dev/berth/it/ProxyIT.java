@@ -139,8 +139,12 @@ class ProxyIT {
       Thread.sleep(1500); // past the 1 s tag TTL: the pulls below ask the (stopped) upstream first
       long warned = servingCachedWarnings();
       assertSameImage(image, pullThrough("team/app:v1", "pull-2"));
+      long asked = upstreamAttempts();
+      assertTrue(asked > 0, "the first pull past the TTL asked the stopped upstream");
       assertSameImage(image, pullThrough("team/app:v1", "pull-2b"));
       assertEquals(warned + 1, servingCachedWarnings(), "the failing upstream is logged once");
+      // pull-2b came within the upstream's 10 s rest: served from the cache without asking it
+      assertEquals(asked, upstreamAttempts(), "a resting upstream is not asked again");
       // by digest too, with the tag's TTL long over
       Path byDigest = work.resolve("pull-3");
       ok(skopeo("copy", "--src-tls-verify=false", "docker://" + berth.hostPort() + "/up/team/app@" + image.manifest().digest(),
@@ -149,6 +153,11 @@ class ProxyIT {
     } finally {
       upstream.start();
     }
+  }
+
+  /** Requests Berth could not get through to the upstream (its debug log: dev.berth.proxy at DEBUG). */
+  static long upstreamAttempts() throws IOException {
+    return berth.log().lines().filter(l -> l.contains("upstream up: ") && l.contains("Exception")).count();
   }
 
   static long servingCachedWarnings() throws IOException {
