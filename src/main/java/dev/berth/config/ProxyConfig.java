@@ -2,6 +2,7 @@ package dev.berth.config;
 
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,7 +33,7 @@ public interface ProxyConfig {
      * there): Docker Hub's registry is {@code registry-1.docker.io}, its realm {@code auth.docker.io}.
      * None: only the upstream's host.
      */
-    Optional<java.util.List<String>> realmHosts();
+    Optional<List<String>> realmHosts();
 
     /** How long a tag fetched from the upstream is served before a HEAD checks whether it moved. */
     @WithDefault("PT5M")

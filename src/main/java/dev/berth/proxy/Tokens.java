@@ -12,8 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,9 +38,9 @@ final class Tokens {
   private final HttpClient http;
   private final String basic;
   private final Map<String, Token> byScope = new ConcurrentHashMap<>();
-  private final java.util.Set<String> realmHosts = new java.util.HashSet<>();
+  private final Set<String> realmHosts = new HashSet<>();
 
-  Tokens(String name, URI base, HttpClient http, String basic, java.util.List<String> listedRealmHosts) {
+  Tokens(String name, URI base, HttpClient http, String basic, List<String> listedRealmHosts) {
     this.name = name;
     realmHosts.add(base.getHost().toLowerCase(Locale.ROOT));
     listedRealmHosts.forEach(h -> realmHosts.add(h.trim().toLowerCase(Locale.ROOT)));
