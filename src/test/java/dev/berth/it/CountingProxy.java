@@ -112,12 +112,15 @@ public final class CountingProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Serves one client connection, request after request, each over a new connection to storage:
+   * reusing one would race storage closing it when idle (Azurite after 5 s) against the client's
+   * next request, which would then be dropped unanswered and retried by the SDK after a backoff.
+   */
   private void serve(Socket client) {
-    try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+    try (client) {
       InputStream cin = new BufferedInputStream(client.getInputStream(), 65536);
       OutputStream cout = new BufferedOutputStream(client.getOutputStream(), 65536);
-      InputStream uin = new BufferedInputStream(upstream.getInputStream(), 65536);
-      OutputStream uout = new BufferedOutputStream(upstream.getOutputStream(), 65536);
       while (true) {
         byte[] head = readHead(cin);
         if (head == null || failing) {
@@ -130,7 +133,9 @@ public final class CountingProxy implements AutoCloseable {
         int now = inFlight.get(kind).incrementAndGet();
         peak.get(kind).accumulateAndGet(now, Math::max);
         total.get(kind).incrementAndGet();
-        try {
+        try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+          InputStream uin = new BufferedInputStream(upstream.getInputStream(), 65536);
+          OutputStream uout = new BufferedOutputStream(upstream.getOutputStream(), 65536);
           if (delayMillis > 0) {
             Thread.sleep(delayMillis);
           }
