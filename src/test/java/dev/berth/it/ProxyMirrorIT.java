@@ -1,0 +1,151 @@
+package dev.berth.it;
+
+import static dev.berth.it.OciLayout.files;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Mirror mode ({@code berth.proxy.default-upstream}): pulls without an upstream prefix of a
+ * repository that doesn't exist locally come from the default upstream (Debian's docker-registry
+ * with htpasswd auth) and are cached under the prefixed name; a locally pushed repository is
+ * served locally and never asked upstream; a private dockerd with {@code registry-mirrors}
+ * pulls {@code docker.io/library/...} through Berth.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ProxyMirrorIT {
+  static Distribution upstream;
+  static RegistryProcess berth;
+  static String skopeo;
+  Path work;
+
+  @BeforeAll
+  static void start() throws Exception {
+    skopeo = Cmd.require("skopeo", "skopeo");
+    upstream = new Distribution();
+    berth = RegistryProcess.start(RegistryProcess.options()
+        .env("BERTH_PROXY_UPSTREAMS_HUB_URL", upstream.url())
+        .env("BERTH_PROXY_UPSTREAMS_HUB_USERNAME", Distribution.USER)
+        .env("BERTH_PROXY_UPSTREAMS_HUB_PASSWORD", upstream.password)
+        .env("BERTH_PROXY_DEFAULT_UPSTREAM", "hub"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (berth != null) {
+        assertFalse(berth.log().contains(upstream.password), "the upstream's password is in Berth's log");
+        berth.close();
+      }
+    } finally {
+      if (upstream != null) {
+        upstream.close();
+      }
+    }
+  }
+
+  @BeforeEach
+  void workDir() {
+    work = TempDirs.create("berth-mirror-");
+  }
+
+  @AfterEach
+  void cleanWorkDir() {
+    TempDirs.delete(work);
+  }
+
+  static Cmd.Result skopeo(String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(skopeo));
+    cmd.addAll(java.util.List.of(args));
+    Cmd.Result r = Cmd.of(cmd).env("TMPDIR", "/tmp").run();
+    assertTrue(r.succeeded(), r::describe);
+    return r;
+  }
+
+  /** A two-layer image in an OCI layout, tagged {@code tag}. */
+  OciLayout.Image image(String marker, String tag) {
+    OciLayout layout = OciLayout.create(work.resolve("src-" + marker));
+    OciLayout.Image image = layout.image("amd64", files("etc/base.txt", "base " + marker + "\n"),
+        files("app/hello.txt", "hello from " + marker + "\n"));
+    layout.tag(tag, image.manifest());
+    return image;
+  }
+
+  OciLayout.Image pushUpstream(String repo, String marker) {
+    OciLayout.Image image = image(marker, "v1");
+    skopeo("copy", "--dest-tls-verify=false", "--dest-creds", upstream.creds(), "--format", "oci",
+        "oci:" + work.resolve("src-" + marker) + ":v1", "docker://" + upstream.hostPort() + "/" + repo + ":v1");
+    return image;
+  }
+
+  static void assertSameImage(OciLayout.Image image, Path layout) {
+    assertEquals(image.manifest().digest(), OciLayout.ref(layout, "pulled").orElseThrow().path("digest").asText());
+    assertArrayEquals(image.manifest().bytes(), OciLayout.readBlob(layout, image.manifest().digest()));
+    for (OciLayout.Blob b : image.blobs()) {
+      assertArrayEquals(b.bytes(), OciLayout.readBlob(layout, b.digest()), "blob " + b.digest());
+    }
+  }
+
+  long upstreamRequestsFor(String repo) throws IOException {
+    return upstream.log().lines().filter(l -> l.contains(" /v2/" + repo + "/")).count();
+  }
+
+  @Test
+  void unprefixedPull_ofAnUnknownRepository_comesFromTheDefaultUpstream_cachedUnderItsName() throws Exception {
+    OciLayout.Image image = pushUpstream("library/app", "mirror");
+    Path pulled = work.resolve("pulled");
+    skopeo("copy", "--src-tls-verify=false", "docker://" + berth.hostPort() + "/library/app:v1", "oci:" + pulled + ":pulled");
+    assertSameImage(image, pulled);
+    assertTrue(Files.isDirectory(berth.dataDir().resolve("repositories/hub,library,app/_manifests")), "cached under hub/library/app");
+    assertFalse(Files.exists(berth.dataDir().resolve("repositories/library,app")), "no local repository library/app");
+    assertTrue(upstream.awaitLogged("GET", "/v2/library/app/manifests/v1", 200, 1) >= 1, "fetched from the upstream");
+    // the prefixed name serves the same cache
+    Path prefixed = work.resolve("prefixed");
+    skopeo("copy", "--src-tls-verify=false", "docker://" + berth.hostPort() + "/hub/library/app@" + image.manifest().digest(),
+        "oci:" + prefixed + ":pulled");
+    assertSameImage(image, prefixed);
+  }
+
+  @Test
+  void locallyPushedRepository_servedLocally_neverAskedUpstream() throws Exception {
+    OciLayout.Image image = image("local", "v1");
+    skopeo("copy", "--dest-tls-verify=false", "--format", "oci",
+        "oci:" + work.resolve("src-local") + ":v1", "docker://" + berth.hostPort() + "/local/app:v1");
+    Path pulled = work.resolve("pulled");
+    skopeo("copy", "--src-tls-verify=false", "docker://" + berth.hostPort() + "/local/app:v1", "oci:" + pulled + ":pulled");
+    assertSameImage(image, pulled);
+    RegistryHttp http = new RegistryHttp(berth);
+    assertEquals(404, http.get("/v2/local/app/manifests/nope").status(), "an unknown tag of a local repository");
+    assertTrue(Files.isDirectory(berth.dataDir().resolve("repositories/local,app/_manifests")), "stored as local/app");
+    assertFalse(Files.exists(berth.dataDir().resolve("repositories/hub,local,app")), "nothing cached for it");
+    // the request above that asked an unknown repository upstream is logged by now: the upstream saw none for local/app
+    assertEquals(404, http.get("/v2/never/pushed/manifests/v1").status());
+    assertTrue(upstream.awaitLogged("GET", "/v2/never/pushed/manifests/v1", 404, 1) >= 1, "an unknown repository was asked upstream");
+    assertEquals(0, upstreamRequestsFor("local/app"), "local/app never reached the upstream:\n" + upstream.log());
+  }
+
+  @Test
+  void defaultUpstream_namingNoUpstream_stopsTheStart() throws Exception {
+    RegistryProcess.Exit exit = RegistryProcess.runToExit(RegistryProcess.options()
+        .env("BERTH_PROXY_UPSTREAMS_GHCR_URL", upstream.url())
+        .env("BERTH_PROXY_DEFAULT_UPSTREAM", "hub"), Duration.ofSeconds(60));
+    assertNotEquals(0, exit.code(), exit.log());
+    assertTrue(exit.log().contains("berth.proxy.default-upstream=hub (BERTH_PROXY_DEFAULT_UPSTREAM): names no configured upstream; configured: ghcr"),
+        exit.log());
+    assertFalse(exit.log().contains("\tat "), "a stack trace:\n" + exit.log());
+  }
+}
