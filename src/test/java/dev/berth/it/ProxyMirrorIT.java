@@ -148,4 +148,26 @@ class ProxyMirrorIT {
         exit.log());
     assertFalse(exit.log().contains("\tat "), "a stack trace:\n" + exit.log());
   }
+
+  @Test
+  void dockerdWithRegistryMirrors_pullsDockerHubNamesThroughBerth() throws Exception {
+    String dockerd = Cmd.require("dockerd", "docker.io");
+    String docker = Cmd.require("docker", "docker.io");
+    Cmd.require("containerd", "containerd");
+    OciLayout.Image image = pushUpstream("library/web", "dockerd");
+    // registry-mirrors only serve docker.io names; 127.0.0.0/8 is insecure by default, so plain HTTP works
+    try (DockerDaemon daemon = DockerDaemon.start(dockerd, docker,
+        "{\"registry-mirrors\": [\"http://" + berth.hostPort() + "\"]}")) {
+      Cmd.Result pull = daemon.docker("pull", "web:v1").timeout(Duration.ofMinutes(5)).run();
+      assertTrue(pull.succeeded(), () -> pull.describe() + "\n[dockerd log]\n" + daemon.log());
+      assertTrue(pull.stdout().contains("Digest: " + image.manifest().digest()), pull.describe());
+      String repoDigests = daemon.docker("image", "inspect", "--format", "{{json .RepoDigests}}", "web:v1").ok().stdout();
+      assertTrue(repoDigests.contains("web@" + image.manifest().digest()), repoDigests);
+      assertTrue(upstream.awaitLogged("GET", "/v2/library/web/manifests/v1", 200, 1) >= 1, "asked through Berth:\n" + upstream.log());
+      for (OciLayout.Blob b : image.blobs()) {
+        assertTrue(upstream.awaitLogged("GET", "/v2/library/web/blobs/" + b.digest(), 200, 1) >= 1, "blob fetched upstream: " + b.digest());
+      }
+      assertTrue(Files.isDirectory(berth.dataDir().resolve("repositories/hub,library,web/_manifests")), "cached under hub/library/web");
+    }
+  }
 }
