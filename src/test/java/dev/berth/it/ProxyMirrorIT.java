@@ -170,4 +170,52 @@ class ProxyMirrorIT {
       assertTrue(Files.isDirectory(berth.dataDir().resolve("repositories/hub,library,web/_manifests")), "cached under hub/library/web");
     }
   }
+
+  /** podman takes a namespace in a mirror's location: the prefix mode serves it, no default upstream needed. */
+  @Test
+  void podmanWithARegistriesConfMirror_pullsThroughThePrefix() throws Exception {
+    String podman = Cmd.require("podman", "podman");
+    OciLayout.Image image = pushUpstream("library/tool", "podman");
+    Path home = work.resolve("podman");
+    Path root = home.resolve("root");
+    Path runroot = home.resolve("run");
+    Files.createDirectories(home.resolve("tmp"));
+    Files.writeString(home.resolve("storage.conf"),
+        "[storage]\ndriver = \"vfs\"\ngraphroot = \"" + root + "\"\nrunroot = \"" + runroot + "\"\n");
+    Files.writeString(home.resolve("containers.conf"), "[engine]\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n");
+    Files.writeString(home.resolve("registries.conf"), String.join("\n",
+        "unqualified-search-registries = []",
+        "short-name-mode = \"disabled\"",
+        "[[registry]]",
+        "location = \"docker.io\"",
+        "[[registry.mirror]]",
+        "location = \"" + berth.hostPort() + "/hub\"",
+        "insecure = true", ""));
+    Files.writeString(home.resolve("auth.json"), "{\"auths\":{}}\n");
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("CONTAINERS_STORAGE_CONF", home.resolve("storage.conf").toString());
+    env.put("CONTAINERS_CONF", home.resolve("containers.conf").toString());
+    env.put("CONTAINERS_REGISTRIES_CONF", home.resolve("registries.conf").toString());
+    env.put("REGISTRY_AUTH_FILE", home.resolve("auth.json").toString());
+    env.put("XDG_RUNTIME_DIR", Files.createDirectories(home.resolve("xdg")).toString());
+    env.put("TMPDIR", home.resolve("tmp").toString());
+    java.util.List<String> base = java.util.List.of(podman, "--root", root.toString(), "--runroot", runroot.toString(),
+        "--storage-driver", "vfs", "--tmpdir", home.resolve("libpod").toString(), "--cgroup-manager=cgroupfs",
+        "--events-backend=file");
+    try {
+      java.util.List<String> pull = new java.util.ArrayList<>(base);
+      pull.addAll(java.util.List.of("pull", "docker.io/library/tool:v1"));
+      Cmd.Result r = Cmd.of(pull).env(env).timeout(Duration.ofMinutes(5)).run();
+      assertTrue(r.succeeded(), r::describe);
+      java.util.List<String> inspect = new java.util.ArrayList<>(base);
+      inspect.addAll(java.util.List.of("image", "inspect", "--format", "{{.Digest}}", "docker.io/library/tool:v1"));
+      assertEquals(image.manifest().digest(), Cmd.of(inspect).env(env).ok().stdout().strip());
+      assertTrue(upstream.awaitLogged("GET", "/v2/library/tool/manifests/v1", 200, 1) >= 1, "asked through Berth");
+      assertTrue(Files.isDirectory(berth.dataDir().resolve("repositories/hub,library,tool/_manifests")), "cached under hub/library/tool");
+    } finally {
+      java.util.List<String> rmi = new java.util.ArrayList<>(base);
+      rmi.addAll(java.util.List.of("rmi", "--all", "--force"));
+      Cmd.of(rmi).env(env).run();
+    }
+  }
 }
