@@ -54,12 +54,12 @@ public class ProxyService {
   }
 
   /**
-   * The repository a pull (manifest GET/HEAD, blob GET; blob HEADs stay local: pushers ask them
-   * before their first upload) of {@code repo} is served from: itself,
+   * The repository a pull of {@code repo} (manifest GET/HEAD, blob GET) is served from: itself,
    * unless there is a default upstream, {@code repo} is under no upstream's name and nothing is
    * stored under it; then the default upstream's prefixed repository ({@code library/alpine} ->
    * {@code hub/library/alpine}), so mirror pulls share the cache with prefixed ones. The one
-   * routing rule for both resources; costs one storage list call, and only in mirror mode.
+   * routing rule for both resources; costs one storage list call, and only in mirror mode. Blob
+   * HEADs stay local: pushers ask them before their first upload creates the repository.
    */
   public RepositoryName served(RepositoryName repo) {
     if (defaultUpstream == null || proxied(repo)) {
