@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * Mirror mode ({@code berth.proxy.default-upstream}): pulls without an upstream prefix of a
  * repository that doesn't exist locally come from the default upstream (Debian's docker-registry
  * with htpasswd auth) and are cached under the prefixed name; a locally pushed repository is
- * served locally and never asked upstream; a private dockerd with {@code registry-mirrors}
- * pulls {@code docker.io/library/...} through Berth.
+ * served locally and never asked upstream; access rules see the requested name; a private
+ * dockerd with {@code registry-mirrors} pulls {@code docker.io/library/...} through Berth, and
+ * podman with a {@code registries.conf} mirror at {@code <berth>/hub} through the prefix.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ProxyMirrorIT {
@@ -216,6 +217,36 @@ class ProxyMirrorIT {
       java.util.List<String> rmi = new java.util.ArrayList<>(base);
       rmi.addAll(java.util.List.of("rmi", "--all", "--force"));
       Cmd.of(rmi).env(env).run();
+    }
+  }
+
+  /** Rules see the name the client asked for: anonymous pulls of library/** pass, hub/** stays closed. */
+  @Test
+  void accessRules_applyToTheRequestedName() throws Exception {
+    OciLayout.Image image = pushUpstream("library/ruled", "ruled");
+    Path auth = Files.createDirectories(work.resolve("auth"));
+    Cmd.Result h = Cmd.of(Cmd.require("htpasswd", "apache2-utils"), "-nbB", "admin", "admin-pw").ok();
+    Files.writeString(auth.resolve("htpasswd"), h.stdout().strip() + "\n");
+    Files.writeString(auth.resolve("rules.yaml"), String.join("\n",
+        "rules:",
+        "  - subjects: [anonymous]",
+        "    repositories: [\"library/**\"]",
+        "    actions: [pull]", ""));
+    try (RegistryProcess ruled = RegistryProcess.start(RegistryProcess.options()
+        .env("BERTH_AUTH_MODE", "basic")
+        .env("BERTH_AUTH_HTPASSWD", auth.resolve("htpasswd").toString())
+        .env("BERTH_AUTH_RULES", auth.resolve("rules.yaml").toString())
+        .env("BERTH_PROXY_UPSTREAMS_HUB_URL", upstream.url())
+        .env("BERTH_PROXY_UPSTREAMS_HUB_USERNAME", Distribution.USER)
+        .env("BERTH_PROXY_UPSTREAMS_HUB_PASSWORD", upstream.password)
+        .env("BERTH_PROXY_DEFAULT_UPSTREAM", "hub")
+        .ready(RegistryProcess.Ready.LIVE))) {
+      RegistryHttp http = new RegistryHttp(ruled);
+      RegistryHttp.Answer m = http.get("/v2/library/ruled/manifests/v1");
+      assertEquals(200, m.status(), m.text());
+      assertEquals(image.manifest().digest(), m.header("Docker-Content-Digest"));
+      assertTrue(Files.isDirectory(ruled.dataDir().resolve("repositories/hub,library,ruled/_manifests")), "cached under hub/library/ruled");
+      assertEquals(401, http.get("/v2/hub/library/ruled/manifests/v1").status(), "hub/** is not open to anonymous pulls");
     }
   }
 }
