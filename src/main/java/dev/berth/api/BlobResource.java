@@ -49,7 +49,10 @@ public class BlobResource {
   public Response head(@Context RoutingContext ctx) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
     Digest d = Digest.parse(p.segment());
-    long size = proxy.proxied(p.name()) ? proxy.blobSize(p.name(), d) : blobs.size(p.name(), d);
+    // Not routed by ProxyService.served: a pusher HEADs its blobs before the first upload creates
+    // the repository, and an answer from the default upstream would make it skip the upload.
+    RepositoryName repo = p.name();
+    long size = proxy.proxied(repo) ? proxy.blobSize(repo, d) : blobs.size(repo, d);
     return headers(Response.ok(), d).header("Content-Length", size).build();
   }
 
@@ -58,8 +61,8 @@ public class BlobResource {
   public Response get(@Context RoutingContext ctx, @HeaderParam("Range") String range,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
-    RepositoryName repo = p.name();
     Digest d = Digest.parse(p.segment());
+    RepositoryName repo = proxy.served(p.name());
     if (proxy.proxied(repo)) {
       Optional<BlobFill> fill = proxy.blob(repo, d);
       if (fill.isPresent()) {

@@ -76,7 +76,8 @@ public class ManifestResource {
   private StoredManifest read(RoutingContext ctx) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.MANIFEST);
     Reference ref = known(p.segment());
-    return proxy.proxied(p.name()) ? proxy.manifest(p.name(), ref) : manifests.get(p.name(), ref);
+    RepositoryName repo = proxy.served(p.name());
+    return proxy.proxied(repo) ? proxy.manifest(repo, ref) : manifests.get(repo, ref);
   }
 
   private static Reference known(String reference) {

@@ -92,6 +92,11 @@ final class ConfigProblems {
         out.add(p + "token-file: give either a token file or username and password, not both");
       }
     }
+    Setting d = settings.get("berth.proxy.default-upstream");
+    if (d != null && !names.contains(d.value().trim())) {
+      out.add(label("berth.proxy.default-upstream", d) + ": names no configured upstream"
+          + (names.isEmpty() ? " (none is configured: berth.proxy.upstreams.<name>.url)" : "; configured: " + String.join(", ", names)));
+    }
     return out;
   }
 

@@ -14,6 +14,14 @@ public interface ProxyConfig {
    */
   Map<String, Upstream> upstreams();
 
+  /**
+   * Mirror mode: the name of one of {@link #upstreams()} that serves pulls of repositories that
+   * are under no upstream's name and don't exist locally ({@code library/alpine} as
+   * {@code <name>/library/alpine}), as dockerd's {@code registry-mirrors} asks. None (the
+   * default): such pulls find nothing.
+   */
+  Optional<String> defaultUpstream();
+
   /** One upstream registry. */
   interface Upstream {
     /** Its base URL, {@code https://registry-1.docker.io} (scheme, host, optional port; no path). */

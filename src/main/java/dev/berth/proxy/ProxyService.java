@@ -3,6 +3,7 @@ package dev.berth.proxy;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.BlobService;
 import dev.berth.registry.CacheFills;
+import dev.berth.registry.CatalogService;
 import dev.berth.registry.Digest;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.ManifestService;
@@ -21,6 +22,8 @@ import java.util.TreeMap;
  * The pull-through cache: repositories under an upstream's name ({@code hub/library/alpine} for
  * the upstream {@code hub}) are read from that upstream ({@code library/alpine}) and kept in
  * Berth's storage under their prefixed name, in the normal layout. Clients can't write to them.
+ * With a default upstream (mirror mode), pulls of repositories that don't exist locally are
+ * served as that upstream's prefixed repository ({@link #served}).
  */
 @Singleton
 public class ProxyService {
@@ -28,9 +31,18 @@ public class ProxyService {
   private final ProxyManifests manifests;
   private final BlobService blobs;
   private final BlobFlights flights;
+  private final CatalogService catalog;
+  /** The default upstream's name; null: no mirror mode. */
+  private final String defaultUpstream;
 
-  public ProxyService(BerthConfig config, ManifestService manifests, CacheFills fills, BlobService blobs, UploadService uploads) {
+  public ProxyService(BerthConfig config, ManifestService manifests, CacheFills fills, BlobService blobs, UploadService uploads,
+      CatalogService catalog) {
     config.proxy().upstreams().forEach((name, u) -> upstreams.put(name, new Upstream(name, u)));
+    this.defaultUpstream = config.proxy().defaultUpstream().map(String::trim).orElse(null);
+    if (defaultUpstream != null && !upstreams.containsKey(defaultUpstream)) { // ConfigProblems stops the start before
+      throw new IllegalStateException("berth.proxy.default-upstream names no configured upstream");
+    }
+    this.catalog = catalog;
     this.manifests = new ProxyManifests(manifests, fills, config.manifests().maxSize());
     this.blobs = blobs;
     this.flights = new BlobFlights(blobs, uploads);
@@ -39,6 +51,25 @@ public class ProxyService {
   /** Whether the repository belongs to an upstream (its first component is an upstream's name). */
   public boolean proxied(RepositoryName repo) {
     return !upstreams.isEmpty() && upstreams.containsKey(first(repo));
+  }
+
+  /**
+   * The repository a pull of {@code repo} (manifest GET/HEAD, blob GET) is served from: itself,
+   * unless there is a default upstream, {@code repo} is under no upstream's name and nothing is
+   * stored under it; then the default upstream's prefixed repository ({@code library/alpine} ->
+   * {@code hub/library/alpine}), so mirror pulls share the cache with prefixed ones. The one
+   * routing rule for both resources; costs one storage list call, and only in mirror mode. Blob
+   * HEADs stay local: pushers ask them before their first upload creates the repository.
+   */
+  public RepositoryName served(RepositoryName repo) {
+    if (defaultUpstream == null || proxied(repo)) {
+      return repo;
+    }
+    String prefixed = defaultUpstream + "/" + repo.value();
+    if (prefixed.length() > RepositoryName.MAX_LENGTH || catalog.exists(repo)) {
+      return repo;
+    }
+    return new RepositoryName(prefixed);
   }
 
   /**

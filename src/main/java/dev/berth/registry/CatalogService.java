@@ -19,6 +19,11 @@ public class CatalogService {
     this.storage = storage;
   }
 
+  /** Whether anything is stored under the repository (one list call of at most one entry). */
+  public boolean exists(RepositoryName repo) {
+    return !storage.list(StorageLayout.repository(repo), null, 1).names().isEmpty();
+  }
+
   /**
    * A page of repository names after {@code last}, in the storage's key order.
    *

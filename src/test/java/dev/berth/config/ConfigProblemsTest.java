@@ -159,4 +159,16 @@ class ConfigProblemsTest {
         "berth.proxy.upstreams.q.username is missing: username and password go together"), p);
     assertFalse(String.join("\n", p).contains("Secret"), "no password shown");
   }
+
+  @Test
+  void defaultUpstream_mustNameAConfiguredUpstream() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("berth.proxy.default-upstream", "hub");
+    assertEquals(List.of("berth.proxy.default-upstream=hub: names no configured upstream"
+        + " (none is configured: berth.proxy.upstreams.<name>.url)"), problems(v, Map.of()));
+    v.put("berth.proxy.upstreams.ghcr.url", "https://ghcr.io");
+    assertEquals(List.of("berth.proxy.default-upstream=hub: names no configured upstream; configured: ghcr"), problems(v, Map.of()));
+    v.put("berth.proxy.upstreams.hub.url", "https://registry-1.docker.io");
+    assertEquals(List.of(), problems(v, Map.of()));
+  }
 }

@@ -38,10 +38,15 @@ final class DockerDaemon implements AutoCloseable {
 
   /** Starts a daemon and waits until it answers (at most 90 s). */
   static DockerDaemon start(String dockerd, String docker) throws IOException, InterruptedException {
+    return start(dockerd, docker, "{}");
+  }
+
+  /** {@link #start(String, String)} with this {@code daemon.json} ({@code registry-mirrors}, ...). */
+  static DockerDaemon start(String dockerd, String docker, String daemonJson) throws IOException, InterruptedException {
     Path home = TempDirs.create("berth-dockerd-");
     Path socket = home.resolve("docker.sock");
     Path log = home.resolve("dockerd.log");
-    Files.writeString(home.resolve("daemon.json"), "{}\n");
+    Files.writeString(home.resolve("daemon.json"), daemonJson + "\n");
     Files.createDirectories(home.resolve("client"));
     List<String> cmd = List.of(dockerd,
         "--config-file", home.resolve("daemon.json").toString(),
