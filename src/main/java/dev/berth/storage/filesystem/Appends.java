@@ -25,6 +25,11 @@ final class Appends {
    * descriptor of a file drops the process's POSIX lock on it, which keeps other processes out.
    */
   private static final Set<Path> APPENDING = ConcurrentHashMap.newKeySet();
+  /**
+   * What the receiving thread reads (and the caller hashes) at a time, before DiskWriter gathers
+   * it into its 1 MiB blocks: small, because every append in progress holds one on the heap.
+   */
+  private static final int READ = 128 << 10;
   private final WriteBehind writeBehind = new WriteBehind();
   /**
    * The alignment O_DIRECT needs here (the file system's block size): -1 until the first append
@@ -118,7 +123,7 @@ final class Appends {
     FileChannel direct = align > 0 ? direct(p) : null;
     DiskWriter out = new DiskWriter(ch, direct, Math.max(align, 1), offset, writeBehind);
     try {
-      byte[] buf = new byte[DiskWriter.BUFFER];
+      byte[] buf = new byte[READ];
       long written = 0;
       int n;
       try {
