@@ -1,6 +1,7 @@
 package dev.berth.it;
 
 import static dev.berth.it.OciLayout.files;
+import static dev.berth.it.ProxyImages.assertSameImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,17 +53,7 @@ class ProxyIT {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (berth != null) {
-        String log = berth.log();
-        assertFalse(log.contains(upstream.password), "the upstream's password is in Berth's log");
-        berth.close();
-      }
-    } finally {
-      if (upstream != null) {
-        upstream.close();
-      }
-    }
+    ProxyImages.stop(berth, upstream);
   }
 
   @BeforeEach
@@ -96,12 +87,10 @@ class ProxyIT {
 
   /** A two-layer image pushed to the upstream as {@code repo:tag}. */
   OciLayout.Image pushUpstream(String repo, String tag, String marker) {
-    OciLayout layout = OciLayout.create(work.resolve("src-" + marker));
-    OciLayout.Image image = layout.image("amd64", files("etc/base.txt", "base " + marker + "\n"),
-        files("app/hello.txt", "hello from " + marker + "\n"));
-    layout.tag(tag, image.manifest());
+    Path dir = work.resolve("src-" + marker);
+    OciLayout.Image image = ProxyImages.twoLayers(dir, marker, tag);
     ok(skopeo("copy", "--dest-tls-verify=false", "--dest-creds", upstream.creds(), "--format", "oci",
-        "oci:" + layout.dir() + ":" + tag, "docker://" + upstream.hostPort() + "/" + repo + ":" + tag));
+        "oci:" + dir + ":" + tag, "docker://" + upstream.hostPort() + "/" + repo + ":" + tag));
     return image;
   }
 
@@ -110,14 +99,6 @@ class ProxyIT {
     Path dir = work.resolve(into);
     ok(skopeo("copy", "--src-tls-verify=false", "docker://" + berth.hostPort() + "/up/" + repoTag, "oci:" + dir + ":pulled"));
     return dir;
-  }
-
-  static void assertSameImage(OciLayout.Image image, Path layout) {
-    assertEquals(image.manifest().digest(), OciLayout.ref(layout, "pulled").orElseThrow().path("digest").asText());
-    assertArrayEquals(image.manifest().bytes(), OciLayout.readBlob(layout, image.manifest().digest()));
-    for (OciLayout.Blob b : image.blobs()) {
-      assertArrayEquals(b.bytes(), OciLayout.readBlob(layout, b.digest()), "blob " + b.digest());
-    }
   }
 
   Path stored(String digest) {

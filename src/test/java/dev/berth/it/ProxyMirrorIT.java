@@ -1,7 +1,6 @@
 package dev.berth.it;
 
-import static dev.berth.it.OciLayout.files;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.berth.it.ProxyImages.assertSameImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,16 +48,7 @@ class ProxyMirrorIT {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (berth != null) {
-        assertFalse(berth.log().contains(upstream.password), "the upstream's password is in Berth's log");
-        berth.close();
-      }
-    } finally {
-      if (upstream != null) {
-        upstream.close();
-      }
-    }
+    ProxyImages.stop(berth, upstream);
   }
 
   @BeforeEach
@@ -70,8 +62,8 @@ class ProxyMirrorIT {
   }
 
   static Cmd.Result skopeo(String... args) {
-    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(skopeo));
-    cmd.addAll(java.util.List.of(args));
+    List<String> cmd = new ArrayList<>(List.of(skopeo));
+    cmd.addAll(List.of(args));
     Cmd.Result r = Cmd.of(cmd).env("TMPDIR", "/tmp").run();
     assertTrue(r.succeeded(), r::describe);
     return r;
@@ -79,11 +71,7 @@ class ProxyMirrorIT {
 
   /** A two-layer image in an OCI layout, tagged {@code tag}. */
   OciLayout.Image image(String marker, String tag) {
-    OciLayout layout = OciLayout.create(work.resolve("src-" + marker));
-    OciLayout.Image image = layout.image("amd64", files("etc/base.txt", "base " + marker + "\n"),
-        files("app/hello.txt", "hello from " + marker + "\n"));
-    layout.tag(tag, image.manifest());
-    return image;
+    return ProxyImages.twoLayers(work.resolve("src-" + marker), marker, tag);
   }
 
   OciLayout.Image pushUpstream(String repo, String marker) {
@@ -91,14 +79,6 @@ class ProxyMirrorIT {
     skopeo("copy", "--dest-tls-verify=false", "--dest-creds", upstream.creds(), "--format", "oci",
         "oci:" + work.resolve("src-" + marker) + ":v1", "docker://" + upstream.hostPort() + "/" + repo + ":v1");
     return image;
-  }
-
-  static void assertSameImage(OciLayout.Image image, Path layout) {
-    assertEquals(image.manifest().digest(), OciLayout.ref(layout, "pulled").orElseThrow().path("digest").asText());
-    assertArrayEquals(image.manifest().bytes(), OciLayout.readBlob(layout, image.manifest().digest()));
-    for (OciLayout.Blob b : image.blobs()) {
-      assertArrayEquals(b.bytes(), OciLayout.readBlob(layout, b.digest()), "blob " + b.digest());
-    }
   }
 
   long upstreamRequestsFor(String repo) throws IOException {
