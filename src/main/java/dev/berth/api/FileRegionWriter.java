@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.storage.Content;
+import dev.berth.storage.ReadAhead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Context;
@@ -66,7 +67,7 @@ public class FileRegionWriter implements ServerMessageBodyWriter<Content.FileReg
     // Vert.x wants the length before the first write; the resource's other headers are copied to
     // the response just before that write goes out.
     response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(region.length()));
-    Pump pump = new Pump(region, ch, response);
+    Pump pump = new Pump(region, ch, ReadAhead.open(region.path()), response);
     context.serverResponse().addCloseHandler(pump::close);
     vertx.runOnContext(v -> pump.run());
   }
@@ -79,13 +80,15 @@ public class FileRegionWriter implements ServerMessageBodyWriter<Content.FileReg
   private static final class Pump {
     private final Content.FileRegion region;
     private final FileChannel ch;
+    private final ReadAhead readAhead;
     private final HttpServerResponse response;
     private final long end;
     private long position;
 
-    Pump(Content.FileRegion region, FileChannel ch, HttpServerResponse response) {
+    Pump(Content.FileRegion region, FileChannel ch, ReadAhead readAhead, HttpServerResponse response) {
       this.region = region;
       this.ch = ch;
+      this.readAhead = readAhead;
       this.response = response;
       this.position = region.offset();
       this.end = region.offset() + region.length();
@@ -98,6 +101,7 @@ public class FileRegionWriter implements ServerMessageBodyWriter<Content.FileReg
             close();
             return;
           }
+          readAhead.at(position, end);
           ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer((int) Math.min(CHUNK, end - position));
           try {
             while (buf.isWritable()) {
@@ -130,6 +134,7 @@ public class FileRegionWriter implements ServerMessageBodyWriter<Content.FileReg
     }
 
     void close() {
+      readAhead.close();
       try {
         ch.close();
       } catch (IOException e) {

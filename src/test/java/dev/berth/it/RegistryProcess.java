@@ -161,11 +161,16 @@ public final class RegistryProcess implements AutoCloseable {
     }
   }
 
+  /** Whether the tests run the native executable (else the packaged JVM application). */
+  public static boolean nativeExecutable() {
+    String nativeImage = System.getProperty("native.image.path");
+    return nativeImage != null && !nativeImage.isBlank() && !nativeImage.contains("${") && Files.isExecutable(Path.of(nativeImage));
+  }
+
   private static ProcessBuilder builder(Options o, int port, Path data, Path log) {
     List<String> cmd = new ArrayList<>();
-    String nativeImage = System.getProperty("native.image.path");
-    if (nativeImage != null && !nativeImage.isBlank() && !nativeImage.contains("${") && Files.isExecutable(Path.of(nativeImage))) {
-      cmd.add(nativeImage);
+    if (nativeExecutable()) {
+      cmd.add(System.getProperty("native.image.path"));
       for (String a : o.jvmArgs) {
         if (a.startsWith("-Xmx") || a.startsWith("-D")) {
           cmd.add(a);
