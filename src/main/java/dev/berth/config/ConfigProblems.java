@@ -76,8 +76,10 @@ final class ConfigProblems {
       }
     });
     List<String> out = new ArrayList<>();
+    Map<String, String> namespaceOwners = new java.util.HashMap<>();
     for (String n : names) {
       String p = "berth.proxy.upstreams." + n + ".";
+      out.addAll(namespaceClaims(n, settings, namespaceOwners));
       if (!UPSTREAM_NAME.matcher(n).matches()) {
         out.add(p + "*: the upstream name '" + clip(n) + "' is not a repository name component (lower-case letters, digits, '.', '_', '-')");
       }
@@ -96,6 +98,25 @@ final class ConfigProblems {
     if (d != null && !names.contains(d.value().trim())) {
       out.add(label("berth.proxy.default-upstream", d) + ": names no configured upstream"
           + (names.isEmpty() ? " (none is configured: berth.proxy.upstreams.<name>.url)" : "; configured: " + String.join(", ", names)));
+    }
+    return out;
+  }
+
+  /** An upstream's namespaces that an upstream before it (by name) claimed already. */
+  private static List<String> namespaceClaims(String upstream, Map<String, Setting> settings, Map<String, String> owners) {
+    String p = "berth.proxy.upstreams." + upstream + ".";
+    Setting url = settings.get(p + "url");
+    Setting listed = settings.get(p + "namespaces");
+    if (url == null || (listed == null && BerthProperties.upstreamUrlProblem(url.value()) != null)) {
+      return List.of(); // reported above
+    }
+    List<String> out = new ArrayList<>();
+    for (String ns : UpstreamNamespaces.of(url.value(), listed == null ? null : List.of(listed.value().split(",")))) {
+      String owner = owners.putIfAbsent(ns, upstream);
+      if (owner != null) {
+        out.add((listed == null ? p + "namespaces (default, from its url)" : label(p + "namespaces", listed)) + ": the namespace "
+            + ns + " is upstream " + owner + "'s already; a namespace can belong to one upstream only");
+      }
     }
     return out;
   }

@@ -43,6 +43,15 @@ public interface ProxyConfig {
      */
     Optional<List<String>> realmHosts();
 
+    /**
+     * The {@code ns=} values (registry hosts, {@code host[:port]}) this upstream serves: a pull of
+     * {@code /v2/<repository>/...?ns=<namespace>} (containerd through a {@code hosts.toml} mirror)
+     * is served as {@code <name>/<repository>}. None (the default): the URL's {@code host[:port]};
+     * for {@code https://registry-1.docker.io} also {@code docker.io}, the name containerd sends
+     * for Docker Hub. A namespace can belong to one upstream only.
+     */
+    Optional<List<String>> namespaces();
+
     /** How long a tag fetched from the upstream is served before a HEAD checks whether it moved. */
     @WithDefault("PT5M")
     Duration tagTtl();

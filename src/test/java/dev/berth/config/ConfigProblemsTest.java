@@ -171,4 +171,22 @@ class ConfigProblemsTest {
     v.put("berth.proxy.upstreams.hub.url", "https://registry-1.docker.io");
     assertEquals(List.of(), problems(v, Map.of()));
   }
+
+  @Test
+  void namespaces_hostsOnly_eachClaimedByOneUpstream_defaultsFromTheUrl() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("berth.proxy.upstreams.hub.url", "https://registry-1.docker.io");
+    v.put("berth.proxy.upstreams.mine.url", "http://127.0.0.1:5001");
+    v.put("berth.proxy.upstreams.mine.namespaces", "docker.io, quay.io");
+    v.put("berth.proxy.upstreams.odd.url", "https://odd.example");
+    v.put("berth.proxy.upstreams.odd.namespaces", "odd.example/v2");
+    v.put("berth.proxy.upstreams.q.url", "https://Quay.io:443");
+    assertEquals(List.of(
+        "berth.proxy.upstreams.odd.namespaces=odd.example/v2: 'odd.example/v2' is not a registry host, host[:port] (docker.io)",
+        "berth.proxy.upstreams.mine.namespaces=docker.io, quay.io: the namespace docker.io is upstream hub's already;"
+            + " a namespace can belong to one upstream only"), problems(v, Map.of()));
+    assertEquals(List.of("registry-1.docker.io", "docker.io"), UpstreamNamespaces.of("https://registry-1.docker.io", null));
+    assertEquals(List.of("quay.io:443"), UpstreamNamespaces.of("https://Quay.io:443", List.of()));
+    assertEquals(List.of("docker.io", "quay.io"), UpstreamNamespaces.of("http://127.0.0.1:5001", List.of(" Docker.io", "quay.io")));
+  }
 }
