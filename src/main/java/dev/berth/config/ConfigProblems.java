@@ -102,20 +102,19 @@ final class ConfigProblems {
     return out;
   }
 
-  /** An upstream's namespaces that an upstream before it (by name) claimed already. */
+  /** The namespaces an upstream lists that an upstream before it (by name) listed already. */
   private static List<String> namespaceClaims(String upstream, Map<String, Setting> settings, Map<String, String> owners) {
-    String p = "berth.proxy.upstreams." + upstream + ".";
-    Setting url = settings.get(p + "url");
-    Setting listed = settings.get(p + "namespaces");
-    if (url == null || (listed == null && BerthProperties.upstreamUrlProblem(url.value()) != null)) {
-      return List.of(); // reported above
+    String key = "berth.proxy.upstreams." + upstream + ".namespaces";
+    Setting listed = settings.get(key);
+    if (listed == null) {
+      return List.of(); // the defaults yield to listed namespaces and, shared, belong to none: no conflict
     }
     List<String> out = new ArrayList<>();
-    for (String ns : UpstreamNamespaces.of(url.value(), listed == null ? null : List.of(listed.value().split(",")))) {
+    for (String ns : UpstreamNamespaces.normalized(List.of(listed.value().split(",")))) {
       String owner = owners.putIfAbsent(ns, upstream);
       if (owner != null) {
-        out.add((listed == null ? p + "namespaces (default, from its url)" : label(p + "namespaces", listed)) + ": the namespace "
-            + ns + " is upstream " + owner + "'s already; a namespace can belong to one upstream only");
+        out.add(label(key, listed) + ": upstream " + owner + " lists the namespace " + ns
+            + " already; a namespace can belong to one upstream only");
       }
     }
     return out;

@@ -5,6 +5,7 @@ import dev.berth.config.UpstreamNamespaces;
 import dev.berth.registry.RepositoryName;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +20,17 @@ import java.util.Optional;
  */
 @Singleton
 public class Namespaces {
-  /** Namespace -> upstream name; start-up checks (ConfigProblems) keep each namespace to one upstream. */
-  private final Map<String, String> upstreams = new HashMap<>();
+  /** Namespace -> upstream name ({@link UpstreamNamespaces#owners}). */
+  private final Map<String, String> upstreams;
 
   public Namespaces(BerthConfig config) {
-    config.proxy().upstreams().forEach((name, u) -> UpstreamNamespaces.of(u.url(), u.namespaces().orElse(null))
-        .forEach(ns -> upstreams.putIfAbsent(ns, name)));
+    Map<String, String> urls = new HashMap<>();
+    Map<String, List<String>> listed = new HashMap<>();
+    config.proxy().upstreams().forEach((name, u) -> {
+      urls.put(name, u.url());
+      u.namespaces().ifPresent(l -> listed.put(name, l));
+    });
+    this.upstreams = UpstreamNamespaces.owners(urls, listed);
   }
 
   /** A namespace request: the namespace as configured, and the repository that serves it. */

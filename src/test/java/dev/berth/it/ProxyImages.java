@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.nio.file.Path;
 
 /**
- * What the pull-through cache ITs (ProxyIT, ProxyMirrorIT) share: the image they push to the
+ * What the pull-through cache ITs (ProxyIT, ProxyMirrorIT, ProxyNamespaceIT) share: the image they push to the
  * upstream, the check that a pull through Berth got it byte for byte, and the stop that first
  * checks Berth's log for the upstream's password.
  */

@@ -41,7 +41,11 @@ class ProxyNamespaceIT {
         .env("BERTH_PROXY_UPSTREAMS_HUB_URL", upstream.url())
         .env("BERTH_PROXY_UPSTREAMS_HUB_USERNAME", Distribution.USER)
         .env("BERTH_PROXY_UPSTREAMS_HUB_PASSWORD", upstream.password)
-        .env("BERTH_PROXY_UPSTREAMS_HUB_NAMESPACES", "docker.io"));
+        .env("BERTH_PROXY_UPSTREAMS_HUB_NAMESPACES", "docker.io")
+        // the same registry again, without namespaces: its URL's host:port is its namespace
+        .env("BERTH_PROXY_UPSTREAMS_DIRECT_URL", upstream.url())
+        .env("BERTH_PROXY_UPSTREAMS_DIRECT_USERNAME", Distribution.USER)
+        .env("BERTH_PROXY_UPSTREAMS_DIRECT_PASSWORD", upstream.password));
   }
 
   @AfterAll
@@ -106,6 +110,11 @@ class ProxyNamespaceIT {
     assertEquals(200, http.get("/v2/hub/library/nsapp/manifests/" + image.manifest().digest()).status());
     assertNull(http.get("/v2/hub/library/nsapp/manifests/v1").header("OCI-Namespace"), "no ns, no OCI-Namespace");
     assertEquals(fetched, upstream.logged("GET", "/v2/library/nsapp/manifests/v1", 200));
+    // an upstream without namespaces has its URL's host:port
+    RegistryHttp.Answer byHost = http.get("/v2/library/nsapp/manifests/v1?ns=" + upstream.hostPort());
+    assertEquals(200, byHost.status(), byHost.text());
+    assertEquals(upstream.hostPort(), byHost.header("OCI-Namespace"));
+    assertTrue(cached(berth, "direct/library/nsapp"), "cached under direct/library/nsapp");
   }
 
   @Test
@@ -165,14 +174,15 @@ class ProxyNamespaceIT {
   }
 
   @Test
-  void aNamespaceOfTwoUpstreams_stopsTheStart() throws Exception {
+  void aNamespaceListedByTwoUpstreams_stopsTheStart() throws Exception {
     RegistryProcess.Exit exit = RegistryProcess.runToExit(RegistryProcess.options()
         .env("BERTH_PROXY_UPSTREAMS_HUB_URL", "https://registry-1.docker.io")
+        .env("BERTH_PROXY_UPSTREAMS_HUB_NAMESPACES", "docker.io")
         .env("BERTH_PROXY_UPSTREAMS_MINE_URL", upstream.url())
-        .env("BERTH_PROXY_UPSTREAMS_MINE_NAMESPACES", "docker.io"), Duration.ofSeconds(60));
+        .env("BERTH_PROXY_UPSTREAMS_MINE_NAMESPACES", "quay.io,DOCKER.io"), Duration.ofSeconds(60));
     assertNotEquals(0, exit.code(), exit.log());
-    assertTrue(exit.log().contains("berth.proxy.upstreams.mine.namespaces=docker.io (BERTH_PROXY_UPSTREAMS_MINE_NAMESPACES):"
-        + " the namespace docker.io is upstream hub's already"), exit.log());
+    assertTrue(exit.log().contains("berth.proxy.upstreams.mine.namespaces=quay.io,DOCKER.io (BERTH_PROXY_UPSTREAMS_MINE_NAMESPACES):"
+        + " upstream hub lists the namespace docker.io already"), exit.log());
     assertFalse(exit.log().contains("\tat "), "a stack trace:\n" + exit.log());
   }
 
