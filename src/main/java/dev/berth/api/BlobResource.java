@@ -36,12 +36,14 @@ public class BlobResource {
   private final BerthConfig config;
   private final Events events;
   private final ProxyService proxy;
+  private final PullRoutes routes;
 
-  public BlobResource(BlobService blobs, BerthConfig config, Events events, ProxyService proxy) {
+  public BlobResource(BlobService blobs, BerthConfig config, Events events, ProxyService proxy, PullRoutes routes) {
     this.blobs = blobs;
     this.config = config;
     this.events = events;
     this.proxy = proxy;
+    this.routes = routes;
   }
 
   @HEAD
@@ -49,9 +51,10 @@ public class BlobResource {
   public Response head(@Context RoutingContext ctx) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
     Digest d = Digest.parse(p.segment());
-    // Not routed by ProxyService.served: a pusher HEADs its blobs before the first upload creates
-    // the repository, and an answer from the default upstream would make it skip the upload.
-    RepositoryName repo = p.name();
+    // Not routed by mirror mode: a pusher HEADs its blobs before the first upload creates the
+    // repository, and an answer from the default upstream would make it skip the upload. A pusher
+    // never sends ns=, so that routing applies.
+    RepositoryName repo = routes.served(ctx, p.name(), false);
     long size = proxy.proxied(repo) ? proxy.blobSize(repo, d) : blobs.size(repo, d);
     return headers(Response.ok(), d).header("Content-Length", size).build();
   }
@@ -62,7 +65,7 @@ public class BlobResource {
       @HeaderParam("If-None-Match") String ifNoneMatch) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.BLOB);
     Digest d = Digest.parse(p.segment());
-    RepositoryName repo = proxy.served(p.name());
+    RepositoryName repo = routes.served(ctx, p.name(), true);
     if (proxy.proxied(repo)) {
       Optional<BlobFill> fill = proxy.blob(repo, d);
       if (fill.isPresent()) {

@@ -42,12 +42,14 @@ public class ManifestResource {
   private final BerthConfig config;
   private final Events events;
   private final ProxyService proxy;
+  private final PullRoutes routes;
 
-  public ManifestResource(ManifestService manifests, BerthConfig config, Events events, ProxyService proxy) {
+  public ManifestResource(ManifestService manifests, BerthConfig config, Events events, ProxyService proxy, PullRoutes routes) {
     this.manifests = manifests;
     this.config = config;
     this.events = events;
     this.proxy = proxy;
+    this.routes = routes;
   }
 
   @GET
@@ -76,7 +78,7 @@ public class ManifestResource {
   private StoredManifest read(RoutingContext ctx) {
     RegistryPath p = RegistryPath.of(ctx, RegistryPath.Kind.MANIFEST);
     Reference ref = known(p.segment());
-    RepositoryName repo = proxy.served(p.name());
+    RepositoryName repo = routes.served(ctx, p.name(), true);
     return proxy.proxied(repo) ? proxy.manifest(repo, ref) : manifests.get(repo, ref);
   }
 

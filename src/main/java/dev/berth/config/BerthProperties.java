@@ -120,6 +120,8 @@ final class BerthProperties {
     m.put("berth.proxy.upstreams.<upstream>.token-file", any()); // read when the upstream is first used
     m.put("berth.proxy.upstreams.<upstream>.tag-ttl", duration());
     m.put("berth.proxy.upstreams.<upstream>.realm-hosts", any());
+    m.put("berth.proxy.upstreams.<upstream>.namespaces", list(Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?"),
+        "a registry host, host[:port] (docker.io)")); // each claimed once: ConfigProblems.upstreamProblems
     m.put("berth.proxy.default-upstream", any()); // must name an upstream: ConfigProblems.upstreamProblems
     ALL = Collections.unmodifiableMap(m);
   }

@@ -76,8 +76,10 @@ final class ConfigProblems {
       }
     });
     List<String> out = new ArrayList<>();
+    Map<String, String> namespaceOwners = new java.util.HashMap<>();
     for (String n : names) {
       String p = "berth.proxy.upstreams." + n + ".";
+      out.addAll(namespaceClaims(n, settings, namespaceOwners));
       if (!UPSTREAM_NAME.matcher(n).matches()) {
         out.add(p + "*: the upstream name '" + clip(n) + "' is not a repository name component (lower-case letters, digits, '.', '_', '-')");
       }
@@ -96,6 +98,24 @@ final class ConfigProblems {
     if (d != null && !names.contains(d.value().trim())) {
       out.add(label("berth.proxy.default-upstream", d) + ": names no configured upstream"
           + (names.isEmpty() ? " (none is configured: berth.proxy.upstreams.<name>.url)" : "; configured: " + String.join(", ", names)));
+    }
+    return out;
+  }
+
+  /** The namespaces an upstream lists that an upstream before it (by name) listed already. */
+  private static List<String> namespaceClaims(String upstream, Map<String, Setting> settings, Map<String, String> owners) {
+    String key = "berth.proxy.upstreams." + upstream + ".namespaces";
+    Setting listed = settings.get(key);
+    if (listed == null) {
+      return List.of(); // the defaults yield to listed namespaces and, shared, belong to none: no conflict
+    }
+    List<String> out = new ArrayList<>();
+    for (String ns : UpstreamNamespaces.normalized(List.of(listed.value().split(",")))) {
+      String owner = owners.putIfAbsent(ns, upstream);
+      if (owner != null) {
+        out.add(label(key, listed) + ": upstream " + owner + " lists the namespace " + ns
+            + " already; a namespace can belong to one upstream only");
+      }
     }
     return out;
   }

@@ -43,6 +43,17 @@ public interface ProxyConfig {
      */
     Optional<List<String>> realmHosts();
 
+    /**
+     * The {@code ns=} values (registry hosts, {@code host[:port]}) this upstream serves: a pull of
+     * {@code /v2/<repository>/...?ns=<namespace>} (containerd through a {@code hosts.toml} mirror)
+     * is served as {@code <name>/<repository>}. A namespace can be listed by one upstream only.
+     * None (the default): the URL's {@code host[:port]}, and for {@code https://registry-1.docker.io}
+     * also {@code docker.io}, the name containerd sends for Docker Hub; such a default yields to an
+     * upstream that lists it, and one that several upstreams share (the same registry with two
+     * accounts) belongs to none of them ({@link UpstreamNamespaces}).
+     */
+    Optional<List<String>> namespaces();
+
     /** How long a tag fetched from the upstream is served before a HEAD checks whether it moved. */
     @WithDefault("PT5M")
     Duration tagTtl();

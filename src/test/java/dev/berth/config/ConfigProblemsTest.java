@@ -171,4 +171,31 @@ class ConfigProblemsTest {
     v.put("berth.proxy.upstreams.hub.url", "https://registry-1.docker.io");
     assertEquals(List.of(), problems(v, Map.of()));
   }
+
+  @Test
+  void namespaces_hostsOnly_eachListedByOneUpstream() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("berth.proxy.upstreams.hub.url", "https://registry-1.docker.io");
+    v.put("berth.proxy.upstreams.hub2.url", "https://registry-1.docker.io"); // shared defaults are no conflict
+    v.put("berth.proxy.upstreams.hub3.url", "http://127.0.0.1:5001");
+    v.put("berth.proxy.upstreams.hub3.namespaces", "Docker.io");
+    v.put("berth.proxy.upstreams.mine.url", "http://127.0.0.1:5001");
+    v.put("berth.proxy.upstreams.mine.namespaces", "docker.io, quay.io");
+    v.put("berth.proxy.upstreams.odd.url", "https://odd.example");
+    v.put("berth.proxy.upstreams.odd.namespaces", "odd.example/v2");
+    assertEquals(List.of(
+        "berth.proxy.upstreams.odd.namespaces=odd.example/v2: 'odd.example/v2' is not a registry host, host[:port] (docker.io)",
+        "berth.proxy.upstreams.mine.namespaces=docker.io, quay.io: upstream hub3 lists the namespace docker.io already;"
+            + " a namespace can belong to one upstream only"), problems(v, Map.of()));
+  }
+
+  @Test
+  void namespaceOwners_listedFirst_defaultsFromTheUrl_sharedDefaultsBelongToNone() {
+    assertEquals(Map.of("registry-1.docker.io", "hub", "docker.io", "hub", "quay.io:443", "q"),
+        UpstreamNamespaces.owners(Map.of("hub", "https://registry-1.docker.io", "q", "https://Quay.io:443"), Map.of()));
+    assertEquals(Map.of("127.0.0.1:5001", "q"), UpstreamNamespaces.owners(
+        Map.of("hub", "https://registry-1.docker.io", "hub2", "https://registry-1.docker.io/", "q", "http://127.0.0.1:5001"), Map.of()));
+    assertEquals(Map.of("docker.io", "hub2", "quay.io", "hub2", "registry-1.docker.io", "hub"), UpstreamNamespaces.owners(
+        Map.of("hub", "https://registry-1.docker.io", "hub2", "http://127.0.0.1:5001"), Map.of("hub2", List.of(" Docker.io", "quay.io"))));
+  }
 }

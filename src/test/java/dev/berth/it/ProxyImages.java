@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.nio.file.Path;
 
 /**
- * What the pull-through cache ITs (ProxyIT, ProxyMirrorIT) share: the image they push to the
- * upstream, the check that a pull through Berth got it byte for byte, and the stop that first
- * checks Berth's log for the upstream's password.
+ * What the pull-through cache ITs (ProxyIT, ProxyMirrorIT, ProxyNamespaceIT) share: the image
+ * they push to the upstream, the check that a pull through Berth got it byte for byte, and the
+ * stop that first checks Berth's log for the upstream's password.
  */
 final class ProxyImages {
   private ProxyImages() {}
