@@ -111,6 +111,7 @@ class ProxyMetricsIT {
       Thread.sleep(1500); // past the 1 s tag TTL: the pull asks the stopped upstream, then serves the cached copy
       assertSameImage(image, pull(skopeo, berth, work.resolve("pull-3")));
       Map<String, Double> down = scrape(berthUrl);
+      System.out.println("[proxy-metrics] image " + imageBytes + " bytes; upstream down: " + down);
       assertTrue(down.get(requests("manifest", "stale")) >= 1.0, down.toString());
       assertTrue(down.getOrDefault("berth_proxy_upstream_errors_total{status=\"io\",upstream=\"up\"}", 0.0) >= 1.0, down.toString());
       assertEquals(6.0, down.get(requests("blob", "hit")), down.toString());
@@ -165,7 +166,10 @@ class ProxyMetricsIT {
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Accept", OciLayout.OCI_MANIFEST).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (url.contains("/v2/")) {
+      b.header("Accept", OciLayout.OCI_MANIFEST); // not on /q/metrics, which answers text only
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
