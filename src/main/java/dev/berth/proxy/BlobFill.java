@@ -32,8 +32,8 @@ public final class BlobFill {
   private final Runnable end;
   private final UploadService uploads;
 
-  BlobFill(String upstream, CacheStats stats, RepositoryName repo, Digest digest, HttpResponse<InputStream> response, BlobFlights.Flight flight,
-      Runnable end, UploadService uploads) {
+  BlobFill(String upstream, CacheStats stats, RepositoryName repo, Digest digest, HttpResponse<InputStream> response,
+      BlobFlights.Flight flight, Runnable end, UploadService uploads) {
     this.upstream = upstream;
     this.stats = stats;
     this.repo = repo;
@@ -93,7 +93,13 @@ public final class BlobFill {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } catch (IOException e) {
+        stats.brokeOff();
+        throw e;
+      }
       if (n > 0) {
         flight.progress = System.nanoTime();
         received += n;

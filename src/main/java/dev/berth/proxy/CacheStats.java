@@ -40,11 +40,13 @@ final class CacheStats {
     this.events = events;
     this.bytes = registry.map(r -> Counter.builder("berth.proxy.upstream.bytes")
         .description("Manifest and blob bytes received from the upstream").tag("upstream", upstream).register(r)).orElse(null);
-    for (String kind : new String[] {MANIFEST, BLOB}) {
-      for (String result : new String[] {HIT, MISS, STALE}) {
-        registry.ifPresent(r -> requests(r, kind, result)); // all at 0 from the start, for rates and ratios
-      }
-    }
+    registry.ifPresent(r -> { // at 0 from the start, for rates and ratios; blobs have no TTL, so are never stale
+      requests(r, MANIFEST, HIT);
+      requests(r, MANIFEST, MISS);
+      requests(r, MANIFEST, STALE);
+      requests(r, BLOB, HIT);
+      requests(r, BLOB, MISS);
+    });
   }
 
   /** One pull (manifest GET or HEAD, blob GET) served: {@link #HIT}, {@link #MISS} or {@link #STALE}. */
@@ -58,6 +60,11 @@ final class CacheStats {
 
   void stale(String kind) {
     count(kind, STALE);
+  }
+
+  /** A manifest or blob body that broke off while the upstream sent it. */
+  void brokeOff() {
+    error("io");
   }
 
   /** A manifest fetched from the upstream and stored: a miss, and its event. */

@@ -93,6 +93,7 @@ final class ProxyManifests {
       bytes = in.readNBytes(maxSize + 1);
       u.stats().received(bytes.length);
     } catch (IOException e) {
+      u.stats().brokeOff();
       throw ErrorCode.UNAVAILABLE.with("upstream " + u.name() + " broke off a manifest");
     }
     if (bytes.length > maxSize) {
