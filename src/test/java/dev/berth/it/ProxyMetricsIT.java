@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * The pull-through cache's metrics and fill events on the packaged registry, against Debian's
  * docker-registry with htpasswd auth: a first skopeo pull counts misses and the image's bytes
  * from the upstream, and sends one {@code dev.berth.*.cached} event per manifest and blob to the
- * endpoint that asked for {@code cache}; a second pull counts hits; with the upstream stopped, a
+ * endpoint that asked for {@code cache} (none to one with the default actions); a second pull counts hits; with the upstream stopped, a
  * pull past the tag TTL is served stale and counted as an {@code io} error; an upstream with the
  * wrong password counts a {@code 401}. Neither password reaches /q/metrics, an event or the log.
  */
@@ -54,7 +54,8 @@ class ProxyMetricsIT {
           .env("BERTH_PROXY_UPSTREAMS_BAD_USERNAME", Distribution.USER)
           .env("BERTH_PROXY_UPSTREAMS_BAD_PASSWORD", WRONG_PASSWORD)
           .env("BERTH_EVENTS_ENDPOINTS_FILLS_URL", receiver.url("/fills"))
-          .env("BERTH_EVENTS_ENDPOINTS_FILLS_ACTIONS", "cache"));
+          .env("BERTH_EVENTS_ENDPOINTS_FILLS_ACTIONS", "cache")
+          .env("BERTH_EVENTS_ENDPOINTS_PUSHES_URL", receiver.url("/pushes"))); // default actions: push, delete
       String berthUrl = berth.url();
       Map<String, Double> before = scrape(berthUrl);
       assertEquals(0.0, before.get("berth_proxy_requests_total{kind=\"blob\",result=\"miss\",upstream=\"up\"}"), before.toString());
@@ -124,6 +125,8 @@ class ProxyMetricsIT {
       assertEquals(1.0, bad.get("berth_proxy_upstream_errors_total{status=\"401\",upstream=\"bad\"}"), bad.toString());
       assertEquals(0.0, bad.get("berth_proxy_requests_total{kind=\"manifest\",result=\"miss\",upstream=\"bad\"}"), "a failed pull is no miss");
 
+      // published to both endpoints' queues at once, had "pushes" wanted them; it takes no cache fills
+      assertEquals(List.of(), receiver.received(d -> d.path().equals("/pushes")), "cache fills are opt-in");
       String text = get(berthUrl + "/q/metrics").body();
       assertFalse(text.contains(upstream.password) || text.contains(WRONG_PASSWORD), "a password in /q/metrics");
       assertFalse(text.contains("team/app") || text.contains(image.manifest().digest().substring(7)), "no repository or digest label");
