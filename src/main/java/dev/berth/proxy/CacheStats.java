@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@code berth_proxy_upstream_errors_total{upstream,status}} (an HTTP status other than 404, or
  * {@code io}, {@code timeout}); and the {@code dev.berth.manifest.cached} and {@code
  * dev.berth.blob.cached} events. Labels: the configured upstream name, fixed words and HTTP
- * statuses, never a repository or a credential.
+ * statuses, never a repository or a credential. With {@code berth.metrics.enabled=false} nothing
+ * is counted; the events still go out.
  */
 final class CacheStats {
   static final String MANIFEST = "manifest";
