@@ -70,7 +70,10 @@ public interface BerthConfig {
     @WithDefault("**")
     List<String> repositories();
 
-    /** Which events are sent here: {@code push}, {@code delete} (manifests, tags, blobs), {@code pull}. */
+    /**
+     * Which events are sent here: {@code push}, {@code delete} (manifests, tags, blobs), {@code pull},
+     * {@code cache} (pull-through cache fills).
+     */
     @WithDefault("push,delete")
     List<String> actions();
 

@@ -100,7 +100,7 @@ final class BerthProperties {
     m.put("berth.events.source", v -> v.isBlank() || v.chars().anyMatch(Character::isWhitespace) ? "not a URI reference" : null);
     m.put("berth.events.endpoints.<endpoint>.url", v -> v.startsWith("https://") || v.startsWith("http://") ? null : "not an http(s) URL");
     m.put("berth.events.endpoints.<endpoint>.repositories", list(REPOSITORY_PATTERN, "a repository pattern (lowercase name components, '*' within one, '**' across)"));
-    m.put("berth.events.endpoints.<endpoint>.actions", list(Pattern.compile("push|delete|pull"), "one of push, delete, pull"));
+    m.put("berth.events.endpoints.<endpoint>.actions", list(Pattern.compile("push|delete|pull|cache"), "one of push, delete, pull, cache"));
     m.put("berth.events.endpoints.<endpoint>.headers.<header>", any());
     m.put("berth.events.endpoints.<endpoint>.secret", any());
     m.put("berth.events.endpoints.<endpoint>.queue-size", integer(1, 1_000_000, "1 and 1000000"));

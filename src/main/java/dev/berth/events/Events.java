@@ -25,7 +25,8 @@ public class Events {
 
   private final String source;
   private final Map<Endpoint, Sender> senders = new java.util.LinkedHashMap<>();
-  private final boolean anyPull;
+  /** The actions some endpoint takes ({@code pull} and {@code cache} are opt-in). */
+  private final java.util.Set<String> actions = new java.util.HashSet<>();
 
   public Events(BerthConfig config, Instance<MeterRegistry> meters) {
     this.source = config.events().source().trim();
@@ -36,15 +37,15 @@ public class Events {
       senders.put(e, new Sender(e, metrics));
       names.add(name + " " + e.actions() + " " + e.repositories());
     });
-    this.anyPull = senders.keySet().stream().anyMatch(e -> e.actions().contains("pull"));
+    senders.keySet().forEach(e -> actions.addAll(e.actions()));
     if (!names.isEmpty()) {
       LOG.infof("webhooks: %s", String.join(", ", names));
     }
   }
 
-  /** Whether any endpoint takes events of this kind (so a pull needn't build one for nobody). */
+  /** Whether any endpoint takes events of this kind (so a pull or a cache fill needn't build one for nobody). */
   public boolean wanted(RegistryEvent.Kind kind) {
-    return !senders.isEmpty() && (kind != RegistryEvent.Kind.MANIFEST_PULLED || anyPull);
+    return actions.contains(kind.action());
   }
 
   /** Queues the event for every endpoint whose filter it passes; never blocks, never throws for delivery. */

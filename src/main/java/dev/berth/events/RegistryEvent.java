@@ -8,10 +8,12 @@ import java.util.UUID;
 /**
  * Something that happened to a repository, as the HTTP layer saw it succeed: plain strings, so
  * the events package needs nothing of the request. {@code tag}, {@code digest}, {@code mediaType}
- * and {@code subject} are null and {@code size} is -1 when the operation has none.
+ * and {@code subject} are null and {@code size} is -1 when the operation has none. Cache fills
+ * ({@code action} {@code cache}) name their {@code upstream} and have no {@code actor}: the
+ * pull-through cache fetched them, whoever's pull caused it; the other kinds have no upstream.
  */
 public record RegistryEvent(Kind kind, String repository, String tag, String digest, String mediaType, long size,
-    String subject, String actor) {
+    String subject, String actor, String upstream) {
 
   /** What happened; {@link #action()} is the word of {@code berth.events.endpoints.<endpoint>.actions}. */
   public enum Kind {
@@ -19,7 +21,11 @@ public record RegistryEvent(Kind kind, String repository, String tag, String dig
     MANIFEST_DELETED("manifest.deleted", "delete"),
     TAG_DELETED("tag.deleted", "delete"),
     BLOB_DELETED("blob.deleted", "delete"),
-    MANIFEST_PULLED("manifest.pulled", "pull");
+    MANIFEST_PULLED("manifest.pulled", "pull"),
+    /** A manifest the pull-through cache fetched from an upstream and stored. */
+    MANIFEST_CACHED("manifest.cached", "cache"),
+    /** A blob the pull-through cache fetched from an upstream and stored (its digest verified). */
+    BLOB_CACHED("blob.cached", "cache");
 
     private final String type;
     private final String action;
@@ -37,6 +43,18 @@ public record RegistryEvent(Kind kind, String repository, String tag, String dig
     public String action() {
       return action;
     }
+  }
+
+  /** An event of a request (no upstream). */
+  public RegistryEvent(Kind kind, String repository, String tag, String digest, String mediaType, long size,
+      String subject, String actor) {
+    this(kind, repository, tag, digest, mediaType, size, subject, actor, null);
+  }
+
+  /** A cache fill: what the upstream {@code upstream} sent for {@code repository} (its prefixed name). */
+  public static RegistryEvent cached(Kind kind, String repository, String tag, String digest, String mediaType, long size,
+      String upstream) {
+    return new RegistryEvent(kind, repository, tag, digest, mediaType, size, null, null, upstream);
   }
 
   /**
@@ -64,7 +82,8 @@ public record RegistryEvent(Kind kind, String repository, String tag, String dig
       data.put("size", size);
     }
     putIf(data, "subject", subject);
-    data.put("actor", actor);
+    putIf(data, "actor", actor);
+    putIf(data, "upstream", upstream);
     return Json.bytes(e);
   }
 

@@ -24,6 +24,7 @@ public final class BlobFill {
   private static final Logger LOG = Logger.getLogger(BlobFill.class);
 
   private final String upstream;
+  private final CacheStats stats;
   private final RepositoryName repo;
   private final Digest digest;
   private final HttpResponse<InputStream> response;
@@ -31,9 +32,10 @@ public final class BlobFill {
   private final Runnable end;
   private final UploadService uploads;
 
-  BlobFill(String upstream, RepositoryName repo, Digest digest, HttpResponse<InputStream> response, BlobFlights.Flight flight,
-      Runnable end, UploadService uploads) {
+  BlobFill(String upstream, CacheStats stats, RepositoryName repo, Digest digest, HttpResponse<InputStream> response,
+      BlobFlights.Flight flight, Runnable end, UploadService uploads) {
     this.upstream = upstream;
+    this.stats = stats;
     this.repo = repo;
     this.digest = digest;
     this.response = response;
@@ -58,6 +60,7 @@ public final class BlobFill {
     try (tee) {
       uploads.putMonolithic(repo, digest, tee);
       flight.done.complete(null);
+      stats.blobCached(repo, digest, tee.received);
     } catch (RegistryException e) {
       flight.done.completeExceptionally(e);
       if (e.code() == ErrorCode.DIGEST_INVALID) {
@@ -81,6 +84,7 @@ public final class BlobFill {
     private byte[] held = new byte[0];
     private int heldLength;
     private boolean clientGone;
+    private long received;
 
     Tee(InputStream in, OutputStream out) {
       super(in);
@@ -89,9 +93,17 @@ public final class BlobFill {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } catch (IOException e) {
+        stats.brokeOff();
+        throw e;
+      }
       if (n > 0) {
         flight.progress = System.nanoTime();
+        received += n;
+        stats.received(n);
         write(held, heldLength);
         if (held.length < n) {
           held = new byte[n];

@@ -73,7 +73,7 @@ final class BlobFlights {
         throw r.statusCode() == 404 ? ErrorCode.BLOB_UNKNOWN.with(digest + " (at upstream " + u.name() + ")")
             : ErrorCode.UNAVAILABLE.with("upstream " + u.name() + " answered " + r.statusCode());
       }
-      return Optional.of(new BlobFill(u.name(), repo, digest, r, mine, end, uploads));
+      return Optional.of(new BlobFill(u.name(), u.stats(), repo, digest, r, mine, end, uploads));
     } catch (UpstreamException e) {
       fail(mine, end, e);
       throw ProxyService.unavailable(e);

@@ -42,6 +42,7 @@ final class ProxyManifests {
   StoredManifest get(Upstream u, RepositoryName repo, String remote, Reference ref) {
     if (ref instanceof Reference.ByDigest d) {
       if (fills.hasManifest(repo, d.digest())) {
+        u.stats().hit(CacheStats.MANIFEST);
         return manifests.get(repo, ref);
       }
       return fetch(u, repo, remote, d.digest().toString(), d.digest(), Optional.empty());
@@ -51,7 +52,9 @@ final class ProxyManifests {
     if (cached.isEmpty()) {
       return fetch(u, repo, remote, tag.value(), null, Optional.of(tag));
     }
-    if (Instant.now().isBefore(cached.get().checked().plus(u.tagTtl())) || u.resting()) {
+    boolean fresh = Instant.now().isBefore(cached.get().checked().plus(u.tagTtl()));
+    if (fresh || u.resting()) {
+      u.stats().count(CacheStats.MANIFEST, fresh ? CacheStats.HIT : CacheStats.STALE); // stale: past its TTL, upstream resting
       return manifests.get(repo, ref);
     }
     try {
@@ -59,6 +62,7 @@ final class ProxyManifests {
       u.answered();
       if (now.isPresent() && now.get().equals(cached.get().digest())) {
         fills.checked(repo, tag, now.get());
+        u.stats().hit(CacheStats.MANIFEST); // unchanged upstream: no content fetched
         return manifests.get(repo, ref);
       }
       return fetch(u, repo, remote, tag.value(), null, Optional.of(tag));
@@ -67,6 +71,7 @@ final class ProxyManifests {
         throw e; // the upstream says the tag is gone, or sent something invalid
       }
       u.servingCached(e.detail());
+      u.stats().stale(CacheStats.MANIFEST);
       return manifests.get(repo, ref);
     }
   }
@@ -86,7 +91,9 @@ final class ProxyManifests {
     try (InputStream in = r.body()) {
       check(u, r, ref);
       bytes = in.readNBytes(maxSize + 1);
+      u.stats().received(bytes.length);
     } catch (IOException e) {
+      u.stats().brokeOff();
       throw ErrorCode.UNAVAILABLE.with("upstream " + u.name() + " broke off a manifest");
     }
     if (bytes.length > maxSize) {
@@ -100,7 +107,9 @@ final class ProxyManifests {
     }
     u.answered();
     String type = r.headers().firstValue("Content-Type").orElse(null);
-    return fills.storeManifest(repo, actual, type, bytes, tag);
+    StoredManifest stored = fills.storeManifest(repo, actual, type, bytes, tag);
+    u.stats().fetched(repo, tag, stored);
+    return stored;
   }
 
   private static HttpResponse<InputStream> send(Upstream u, String method, String remote, String ref) {

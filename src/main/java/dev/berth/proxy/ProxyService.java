@@ -1,6 +1,7 @@
 package dev.berth.proxy;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.events.Events;
 import dev.berth.registry.BlobService;
 import dev.berth.registry.CacheFills;
 import dev.berth.registry.CatalogService;
@@ -11,6 +12,8 @@ import dev.berth.registry.ManifestService.StoredManifest;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.UploadService;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -36,8 +39,9 @@ public class ProxyService {
   private final String defaultUpstream;
 
   public ProxyService(BerthConfig config, ManifestService manifests, CacheFills fills, BlobService blobs, UploadService uploads,
-      CatalogService catalog) {
-    config.proxy().upstreams().forEach((name, u) -> upstreams.put(name, new Upstream(name, u)));
+      CatalogService catalog, Events events, Instance<MeterRegistry> meters) {
+    Optional<MeterRegistry> registry = config.metrics().enabled() && meters.isResolvable() ? Optional.of(meters.get()) : Optional.empty();
+    config.proxy().upstreams().forEach((name, u) -> upstreams.put(name, new Upstream(name, u, new CacheStats(name, registry, events))));
     this.defaultUpstream = config.proxy().defaultUpstream().map(String::trim).orElse(null);
     if (defaultUpstream != null && !upstreams.containsKey(defaultUpstream)) { // ConfigProblems stops the start before
       throw new IllegalStateException("berth.proxy.default-upstream names no configured upstream");
@@ -116,9 +120,13 @@ public class ProxyService {
    */
   public Optional<BlobFill> blob(RepositoryName repo, Digest digest) {
     if (blobs.exists(repo, digest)) {
+      upstream(repo).stats().hit(CacheStats.BLOB);
       return Optional.empty();
     }
-    return flights.join(upstream(repo), repo, remote(repo), digest);
+    Upstream u = upstream(repo);
+    Optional<BlobFill> fill = flights.join(u, repo, remote(repo), digest);
+    u.stats().count(CacheStats.BLOB, fill.isPresent() ? CacheStats.MISS : CacheStats.HIT); // waited for another's fetch, or linked: a hit
+    return fill;
   }
 
   static RegistryException unavailable(UpstreamException e) {

@@ -16,15 +16,17 @@ final class Upstream {
 
   private final String name;
   private final UpstreamClient client;
+  private final CacheStats stats;
   private final Duration tagTtl;
   static final Duration REST = Duration.ofSeconds(10);
 
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile long failedAt;
 
-  Upstream(String name, ProxyConfig.Upstream config) {
+  Upstream(String name, ProxyConfig.Upstream config, CacheStats stats) {
     this.name = name;
-    this.client = new UpstreamClient(name, config);
+    this.stats = stats;
+    this.client = new UpstreamClient(name, config, stats);
     this.tagTtl = config.tagTtl();
   }
 
@@ -34,6 +36,11 @@ final class Upstream {
 
   UpstreamClient client() {
     return client;
+  }
+
+  /** Its metrics and cache-fill events. */
+  CacheStats stats() {
+    return stats;
   }
 
   Duration tagTtl() {

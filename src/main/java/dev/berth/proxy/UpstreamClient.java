@@ -36,8 +36,11 @@ final class UpstreamClient {
   /** The upstream asked for Basic once: send it with every request from then on. */
   private volatile boolean basicWanted;
 
-  UpstreamClient(String name, ProxyConfig.Upstream config) {
+  private final CacheStats stats;
+
+  UpstreamClient(String name, ProxyConfig.Upstream config, CacheStats stats) {
     this.name = name;
+    this.stats = stats;
     String url = config.url().trim();
     this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     this.basic = config.username().isPresent() && config.password().isPresent()
@@ -61,6 +64,17 @@ final class UpstreamClient {
    * @throws UpstreamException when the upstream can't be reached or asks for a realm elsewhere
    */
   HttpResponse<InputStream> send(String method, String repository, String path, String accept) throws UpstreamException {
+    try {
+      HttpResponse<InputStream> r = signedSend(method, repository, path, accept);
+      stats.answered(r.statusCode());
+      return r;
+    } catch (UpstreamException e) {
+      stats.failed(e);
+      throw e;
+    }
+  }
+
+  private HttpResponse<InputStream> signedSend(String method, String repository, String path, String accept) throws UpstreamException {
     URI uri = base.resolve("/v2/" + repository + "/" + path);
     String scope = "repository:" + repository + ":pull";
     HttpResponse<InputStream> r = exchange(method, uri, accept, authorization(scope));
@@ -119,7 +133,8 @@ final class UpstreamClient {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       LOG.debugf("upstream %s: %s %s", name, method, e.getClass().getSimpleName());
-      throw new UpstreamException("upstream " + name + " is unreachable (" + e.getClass().getSimpleName() + ")", -1);
+      throw new UpstreamException("upstream " + name + " is unreachable (" + e.getClass().getSimpleName() + ")", -1,
+          e instanceof java.net.http.HttpTimeoutException);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UpstreamException("interrupted", -1);

@@ -9,10 +9,21 @@ import java.io.IOException;
  */
 final class UpstreamException extends IOException {
   private final int status;
+  private final boolean timedOut;
 
   UpstreamException(String message, int status) {
+    this(message, status, false);
+  }
+
+  UpstreamException(String message, int status, boolean timedOut) {
     super(message);
     this.status = status;
+    this.timedOut = timedOut;
+  }
+
+  /** Whether the upstream gave no answer in time (connecting or answering). */
+  boolean timedOut() {
+    return timedOut;
   }
 
   /** The upstream's HTTP status, or -1 when it gave none. */

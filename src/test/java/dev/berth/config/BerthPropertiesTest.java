@@ -108,6 +108,7 @@ class BerthPropertiesTest {
     assertNotNull(BerthProperties.rule("berth.events.endpoints.ci.url").problem("ftp://x"));
     assertNotNull(BerthProperties.rule("berth.events.endpoints.ci.actions").problem("push,write"));
     assertNull(BerthProperties.rule("berth.events.endpoints.ci.actions").problem("push, pull"));
+    assertNull(BerthProperties.rule("berth.events.endpoints.ci.actions").problem("cache,push"));
     assertTrue(BerthProperties.isSecret("berth.events.endpoints.ci.secret"));
     assertTrue(BerthProperties.isSecret("berth.events.endpoints.ci.headers.Authorization"));
     assertTrue(BerthProperties.isTemplateEnvName("BERTH_EVENTS_ENDPOINTS_CI_URL"));

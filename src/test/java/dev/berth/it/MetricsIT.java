@@ -55,8 +55,12 @@ class MetricsIT {
 
   @Test
   void metricsDisabled_onlyTheJvms() throws Exception {
-    try (RegistryProcess r = RegistryProcess.start(RegistryProcess.options().env("BERTH_METRICS_ENABLED", "false"))) {
+    // with a pull-through upstream that is down: its pull fails, and no berth_proxy_* series appears either
+    String down = "http://127.0.0.1:" + dev.berth.events.WebhookReceiver.closedPort();
+    try (RegistryProcess r = RegistryProcess.start(RegistryProcess.options().env("BERTH_METRICS_ENABLED", "false")
+        .env("BERTH_PROXY_UPSTREAMS_UP_URL", down))) {
       push(r);
+      assertEquals(503, send(r, "GET", "/v2/up/team/app/manifests/v1", null, null).statusCode());
       String text = scrape(r);
       List<String> berth = Arrays.stream(text.split("\n")).filter(l -> l.contains("berth_")).toList();
       assertEquals(List.of(), berth);
