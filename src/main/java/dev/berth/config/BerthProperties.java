@@ -120,6 +120,8 @@ final class BerthProperties {
     m.put("berth.proxy.upstreams.<upstream>.token-file", any()); // read when the upstream is first used
     m.put("berth.proxy.upstreams.<upstream>.tag-ttl", duration());
     m.put("berth.proxy.upstreams.<upstream>.realm-hosts", any());
+    m.put("berth.proxy.upstreams.<upstream>.max-bytes", size(1, Long.MAX_VALUE));
+    m.put("berth.proxy.pull-flush-interval", duration());
     m.put("berth.proxy.default-upstream", any()); // must name an upstream: ConfigProblems.upstreamProblems
     ALL = Collections.unmodifiableMap(m);
   }

@@ -8,6 +8,7 @@ import dev.berth.registry.Digest;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.ManifestService;
 import dev.berth.registry.ManifestService.StoredManifest;
+import dev.berth.registry.PullTimes;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.UploadService;
@@ -32,11 +33,13 @@ public class ProxyService {
   private final BlobService blobs;
   private final BlobFlights flights;
   private final CatalogService catalog;
+  private final PullTimes pullTimes;
   /** The default upstream's name; null: no mirror mode. */
   private final String defaultUpstream;
 
   public ProxyService(BerthConfig config, ManifestService manifests, CacheFills fills, BlobService blobs, UploadService uploads,
-      CatalogService catalog) {
+      CatalogService catalog, PullTimes pullTimes) {
+    this.pullTimes = pullTimes;
     config.proxy().upstreams().forEach((name, u) -> upstreams.put(name, new Upstream(name, u)));
     this.defaultUpstream = config.proxy().defaultUpstream().map(String::trim).orElse(null);
     if (defaultUpstream != null && !upstreams.containsKey(defaultUpstream)) { // ConfigProblems stops the start before
@@ -79,7 +82,9 @@ public class ProxyService {
    * @throws RegistryException MANIFEST_UNKNOWN; UNAVAILABLE when the upstream fails and nothing is cached
    */
   public StoredManifest manifest(RepositoryName repo, dev.berth.registry.Reference ref) {
-    return manifests.get(upstream(repo), repo, remote(repo), ref);
+    StoredManifest m = manifests.get(upstream(repo), repo, remote(repo), ref);
+    pullTimes.pulled(repo, m.digest()); // in memory: GC's cache eviction ranks by it
+    return m;
   }
 
   /**

@@ -44,7 +44,8 @@ class ReadmeLayoutTest {
         StorageLayout.uploadState("5f0c"),
         StorageLayout.uploadData("5f0c"),
         StorageLayout.robot("bsziga462qxkm3qc"),
-        StorageLayout.GC_LEASE);
+        StorageLayout.GC_LEASE,
+        StorageLayout.pullTimes("hub"));
     List<Pattern> drawn = paths(readmeTree()).stream().map(ReadmeLayoutTest::regex).toList();
     for (String key : keys) {
       assertTrue(drawn.stream().anyMatch(p -> p.matcher(key).matches()), key + " is not drawn in README");
