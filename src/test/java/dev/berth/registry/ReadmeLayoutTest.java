@@ -23,7 +23,7 @@ class ReadmeLayoutTest {
   private static final Pattern ENTRY = Pattern.compile("^([│ ]*)(?:├── |└── )(\\S+)");
   private static final Map<String, String> PLACEHOLDERS = Map.of(
       "<alg>", "[a-z0-9]+", "<hex[0:2]>", "[0-9a-f]{2}", "<hex>", "[0-9a-f]+",
-      "<name>", "[^/]+", "<tag>", "[^/]+", "<uuid>", "[^/]+", "<id>", "[a-z2-7]+");
+      "<name>", "[^/]+", "<tag>", "[^/]+", "<uuid>", "[^/]+", "<id>", "[a-z2-7]+", "<upstream>", "[^/]+");
 
   @Test
   void readmeDrawsTheLayoutOfTheCode() throws IOException {
