@@ -58,8 +58,14 @@ class ProxyBudgetIT {
 
   @AfterEach
   void stopBerth() throws Exception {
-    ProxyImages.stop(berth, null);
-    TempDirs.delete(work);
+    try {
+      if (berth != null) {
+        assertFalse(berth.log().contains(upstream.password), "the upstream's password is in Berth's log");
+        berth.close();
+      }
+    } finally {
+      TempDirs.delete(work);
+    }
   }
 
   static byte[] random(int n, long seed) {
@@ -121,6 +127,7 @@ class ProxyBudgetIT {
     berth.stop(); // SIGTERM: the shutdown flushes
     assertFalse(berth.log().contains(upstream.password), "the upstream's password is in Berth's log");
     berth.close();
+    berth = null;
     Map<String, Long> pulled = pullTimes(times); // written at shutdown
     assertEquals(3, pulled.size(), pulled.toString());
     long ta = pulled.get("up/lru/a " + a.manifest().digest());
