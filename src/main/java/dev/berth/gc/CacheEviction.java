@@ -81,6 +81,7 @@ final class CacheEviction {
 
   private void upstream(String name, long budget, List<RepositoryName> repos, PullTimes times, Map<RepositoryName, Set<Digest>> retired,
       Instant cutoff) {
+    long t0 = System.nanoTime();
     Map<String, Long> pulled = times.read(name);
     List<Unit> units = new ArrayList<>();
     for (RepositoryName repo : repos) {
@@ -116,8 +117,8 @@ final class CacheEviction {
         }
       }
     }
-    LOG.infof("gc: cache %s holds %d bytes of its budget %d; %s %d bytes", name, before, budget, dryRun ? "eviction would free" : "evicted",
-        before - used);
+    LOG.infof("gc: cache %s holds %d bytes of its budget %d; %s %d bytes in %d ms", name, before, budget,
+        dryRun ? "eviction would free" : "evicted", before - used, (System.nanoTime() - t0) / 1_000_000);
     bytes += before - used;
     if (!dryRun) {
       Set<String> cached = new HashSet<>();
