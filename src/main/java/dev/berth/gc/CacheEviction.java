@@ -44,6 +44,7 @@ final class CacheEviction {
   long manifests, bytes;
   private final StorageDriver storage;
   private final boolean dryRun;
+  private final Map<RepositoryName, Map<String, SmallObject>> tagsOf = new HashMap<>();
 
   private CacheEviction(StorageDriver storage, boolean dryRun) {
     this.storage = storage;
@@ -150,7 +151,7 @@ final class CacheEviction {
     return Optional.of(new Unit(repo, d, link.get().etag(), used, names, subject));
   }
 
-  /** False when the link changed meanwhile (cached again): it stays. */
+  /** False when the link changed meanwhile (a native ETag that moved): it stays. */
   private boolean evict(Unit u) {
     if (!dryRun) {
       try {
@@ -169,19 +170,25 @@ final class CacheEviction {
 
   /** Removes the tags that name the evicted manifest (conditional: a tag moved meanwhile stays). */
   private void untag(Unit u) {
-    for (String name : Listings.all(storage, StorageLayout.tags(u.repo()))) {
-      if (!Tag.isValid(name)) {
-        continue;
-      }
-      String key = StorageLayout.tag(u.repo(), new Tag(name));
-      Optional<SmallObject> t = storage.getSmall(key);
-      if (t.isPresent() && new String(t.get().data(), StandardCharsets.US_ASCII).trim().equals(u.digest().toString())) {
+    Map<String, SmallObject> tags = tagsOf.computeIfAbsent(u.repo(), this::readTags); // once per repository, not per eviction
+    for (Map.Entry<String, SmallObject> t : tags.entrySet()) {
+      if (new String(t.getValue().data(), StandardCharsets.US_ASCII).trim().equals(u.digest().toString())) {
         try {
-          storage.delete(key, Precondition.ifMatch(t.get().etag()));
+          storage.delete(StorageLayout.tag(u.repo(), new Tag(t.getKey())), Precondition.ifMatch(t.getValue().etag()));
         } catch (PreconditionFailedException e) {
           // re-pointed meanwhile: it names another manifest now
         }
       }
     }
+  }
+
+  private Map<String, SmallObject> readTags(RepositoryName repo) {
+    Map<String, SmallObject> tags = new HashMap<>();
+    for (String name : Listings.all(storage, StorageLayout.tags(repo))) {
+      if (Tag.isValid(name)) {
+        storage.getSmall(StorageLayout.tag(repo, new Tag(name))).ifPresent(o -> tags.put(name, o));
+      }
+    }
+    return tags;
   }
 }

@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
  * ({@code _proxy/<upstream>/pulls}), keeping the later time of each entry, and writes it with
  * If-Match on the ETag just read (If-None-Match when absent), so replicas flushing at once retry
  * instead of losing each other's times. Cost: no storage call per pull; per flush, one read and one
- * write per upstream pulled from. Lives in registry, not proxy, because GC reads it.
+ * write per upstream pulled from. Only upstreams with a {@code max-bytes} are recorded: eviction
+ * is the only reader. Lives in registry, not proxy, because GC reads it.
  */
 @Singleton
 public class PullTimes {
@@ -38,6 +39,8 @@ public class PullTimes {
   private final StorageDriver storage;
   private final Duration interval;
   private final boolean active;
+  /** The upstreams with a {@code max-bytes}: only their pulls are recorded (nothing else reads them). */
+  private final java.util.Set<String> budgeted = new java.util.HashSet<>();
   /** upstream -> "repository digest" -> epoch millis, since the last flush. */
   private final Map<String, Map<String, Long>> pending = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
@@ -45,7 +48,8 @@ public class PullTimes {
   public PullTimes(StorageDriver storage, BerthConfig config) {
     this.storage = storage;
     this.interval = config.proxy().pullFlushInterval();
-    this.active = !config.proxy().upstreams().isEmpty() && !config.readOnly();
+    config.proxy().upstreams().forEach((name, u) -> u.maxBytes().ifPresent(m -> budgeted.add(name)));
+    this.active = !budgeted.isEmpty() && !config.readOnly();
   }
 
   /** The entry key of a manifest: its repository and digest. */
@@ -59,6 +63,9 @@ public class PullTimes {
       return;
     }
     String name = repo.value().substring(0, Math.max(0, repo.value().indexOf('/')));
+    if (!budgeted.contains(name)) {
+      return;
+    }
     pending.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).merge(key(repo, digest), System.currentTimeMillis(), Math::max);
   }
 

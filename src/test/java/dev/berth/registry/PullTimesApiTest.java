@@ -34,6 +34,9 @@ class PullTimesApiTest {
       Map<String, String> m = new HashMap<>(new FilesystemStorageProfile().getConfigOverrides());
       m.put("berth.proxy.upstreams.up.url", "http://127.0.0.1:9"); // never asked: nothing is pulled through
       m.put("berth.proxy.upstreams.other.url", "http://127.0.0.1:9");
+      m.put("berth.proxy.upstreams.up.max-bytes", "1G"); // only budgeted upstreams' pulls are recorded
+      m.put("berth.proxy.upstreams.other.max-bytes", "1G");
+      m.put("berth.proxy.upstreams.unbounded.url", "http://127.0.0.1:9");
       return m;
     }
   }
@@ -54,6 +57,9 @@ class PullTimesApiTest {
     String etag = storage.getSmall(StorageLayout.pullTimes("other")).orElseThrow().etag();
     times.flush();
     assertEquals(etag, storage.getSmall(StorageLayout.pullTimes("other")).orElseThrow().etag(), "nothing new: no write");
+    times.pulled(new RepositoryName("unbounded/app"), digest(1));
+    times.flush();
+    assertTrue(storage.stat(StorageLayout.pullTimes("unbounded")).isEmpty(), "an upstream without max-bytes records nothing");
   }
 
   @Test
