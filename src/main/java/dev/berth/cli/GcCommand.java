@@ -34,7 +34,7 @@ public class GcCommand implements Command {
 
   @Override
   public String summary() {
-    return "[--dry-run]  apply retention rules, remove unreferenced blobs, layer links and abandoned uploads";
+    return "[--dry-run]  apply retention rules, evict cached images over budget, remove unreferenced blobs, layer links and abandoned uploads";
   }
 
   @Override

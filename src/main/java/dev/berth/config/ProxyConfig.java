@@ -1,5 +1,6 @@
 package dev.berth.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,15 @@ public interface ProxyConfig {
    * default): such pulls find nothing.
    */
   Optional<String> defaultUpstream();
+
+  /**
+   * How often a replica writes the pull times it recorded in memory (which cached manifest was
+   * served when) to storage, merged with what other replicas wrote; and once at shutdown. GC's
+   * cache eviction ranks manifests by them. Default {@code PT5M}: keep it well below
+   * {@code berth.gc.grace}, since a pull not written yet is unseen by a GC run on another process.
+   */
+  @WithDefault("PT5M")
+  Duration pullFlushInterval();
 
   /** One upstream registry. */
   interface Upstream {
@@ -57,5 +67,12 @@ public interface ProxyConfig {
     /** How long a tag fetched from the upstream is served before a HEAD checks whether it moved. */
     @WithDefault("PT5M")
     Duration tagTtl();
+
+    /**
+     * The byte budget of what is cached from this upstream (distinct blobs and manifests of its
+     * repositories, each once): over it, GC evicts the least recently pulled manifests first.
+     * None (the default): unbounded.
+     */
+    Optional<MemorySize> maxBytes();
   }
 }

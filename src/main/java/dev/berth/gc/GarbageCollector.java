@@ -5,6 +5,7 @@ import dev.berth.registry.BlobMarkers;
 import dev.berth.registry.Digest;
 import dev.berth.registry.ImmutableTags;
 import dev.berth.registry.Listings;
+import dev.berth.registry.PullTimes;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.StorageLayout;
 import dev.berth.registry.UploadPurger;
@@ -16,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +30,7 @@ import org.jboss.logging.Logger;
 /**
  * Online mark and sweep over storage alone, safe beside pushes on any replica: the protocol is in
  * {@link BlobMarkers}. One run: take the start time S; apply the retention rules ({@link Retention});
+ * evict what the pull-through cache holds beyond an upstream's budget ({@link CacheEviction});
  * mark ({@link Mark}); remove the layer links
  * no manifest of their repository names; remove the blobs no live manifest names; purge abandoned
  * uploads. Nothing younger than S - {@code berth.gc.grace} is removed. Cost: a few small reads per
@@ -40,9 +45,14 @@ public class GarbageCollector {
   private final Duration purgeAfter;
   private final ImmutableTags immutable;
   private final List<RetentionRule> rules;
+  private final PullTimes pullTimes;
+  /** Upstream name -> its {@code max-bytes}, for the upstreams that have one. */
+  private final Map<String, Long> budgets = new HashMap<>();
 
   public GarbageCollector(StorageDriver storage, BlobMarkers markers, UploadPurger uploads, ImmutableTags immutable,
-      BerthConfig config) {
+      BerthConfig config, PullTimes pullTimes) {
+    this.pullTimes = pullTimes;
+    config.proxy().upstreams().forEach((name, u) -> u.maxBytes().ifPresent(m -> budgets.put(name, m.asLongValue())));
     this.storage = storage;
     this.markers = markers;
     this.uploads = uploads;
@@ -69,16 +79,20 @@ public class GarbageCollector {
     if (!rules.isEmpty()) {
       LOG.infof("gc: retention %s %d tags, %d untagged manifests", dryRun ? "would remove" : "removed", retention.tags, retention.manifests);
     }
-    Mark mark = Mark.of(storage, retention.dropped);
+    CacheEviction eviction = CacheEviction.apply(storage, pullTimes, budgets, retention.dropped, dryRun, cutoff);
+    Map<RepositoryName, Set<Digest>> dropped = new HashMap<>(retention.dropped);
+    eviction.dropped.forEach((r, ds) -> dropped.computeIfAbsent(r, x -> new HashSet<>()).addAll(ds));
+    Mark mark = Mark.of(storage, dropped);
     LOG.infof("gc: marked %d manifests, %d live blobs in %d repositories", mark.manifests, mark.live.size(), mark.referenced.size());
     Sweep s = new Sweep(dryRun, cutoff, leaseHolds);
     mark.referenced.forEach(s::layerLinks);
+    s.gone.addAll(0, eviction.gone);
     s.gone.addAll(0, retention.gone);
     s.blobs(mark.live);
     s.checkLease();
     int purged = dryRun ? 0 : uploads.purge(Instant.now().minus(purgeAfter));
     GcReport r = new GcReport(dryRun, retention.tags, retention.manifests, mark.manifests, s.kept, s.bytesKept, s.freed, s.bytesFreed, s.links, s.spared,
-        purged, Duration.between(start, Instant.now()), s.gone);
+        purged, eviction.manifests, eviction.bytes, Duration.between(start, Instant.now()), s.gone);
     LOG.info(r.summary());
     return r;
   }

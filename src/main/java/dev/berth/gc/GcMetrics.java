@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The scheduled GC's metrics (README "Metrics"): {@code berth_gc_runs_seconds{outcome}} ({@code
  * ok}, {@code skipped}: another replica held the lease, {@code lost}: the lease was taken over
  * mid-run, {@code failed}), {@code berth_gc_freed_bytes_total}, {@code berth_gc_freed_blobs_total},
- * {@code berth_gc_removed_total{kind}} (layer links, tags, manifests) and {@code
+ * {@code berth_gc_removed_total{kind}} (layer links, tags, manifests, {@code cache_eviction}: cached
+ * manifests evicted over an upstream's budget) and {@code
  * berth_gc_last_success_seconds} (Unix time of the last complete run, 0 before one: alert on its
  * age). {@code berth gc} as a job reports in its summary instead.
  */
@@ -34,6 +35,7 @@ final class GcMetrics {
       removed(r, "layer_link", report.linksFreed());
       removed(r, "tag", report.tagsRetired());
       removed(r, "manifest", report.manifestsRetired());
+      removed(r, "cache_eviction", report.manifestsEvicted());
       lastSuccess.set(System.currentTimeMillis() / 1000);
     });
   }

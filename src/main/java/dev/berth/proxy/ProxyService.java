@@ -9,6 +9,7 @@ import dev.berth.registry.Digest;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.ManifestService;
 import dev.berth.registry.ManifestService.StoredManifest;
+import dev.berth.registry.PullTimes;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.UploadService;
@@ -35,11 +36,13 @@ public class ProxyService {
   private final BlobService blobs;
   private final BlobFlights flights;
   private final CatalogService catalog;
+  private final PullTimes pullTimes;
   /** The default upstream's name; null: no mirror mode. */
   private final String defaultUpstream;
 
   public ProxyService(BerthConfig config, ManifestService manifests, CacheFills fills, BlobService blobs, UploadService uploads,
-      CatalogService catalog, Events events, Instance<MeterRegistry> meters) {
+      CatalogService catalog, Events events, Instance<MeterRegistry> meters, PullTimes pullTimes) {
+    this.pullTimes = pullTimes;
     Optional<MeterRegistry> registry = config.metrics().enabled() && meters.isResolvable() ? Optional.of(meters.get()) : Optional.empty();
     config.proxy().upstreams().forEach((name, u) -> upstreams.put(name, new Upstream(name, u, new CacheStats(name, registry, events))));
     this.defaultUpstream = config.proxy().defaultUpstream().map(String::trim).orElse(null);
@@ -83,7 +86,9 @@ public class ProxyService {
    * @throws RegistryException MANIFEST_UNKNOWN; UNAVAILABLE when the upstream fails and nothing is cached
    */
   public StoredManifest manifest(RepositoryName repo, dev.berth.registry.Reference ref) {
-    return manifests.get(upstream(repo), repo, remote(repo), ref);
+    StoredManifest m = manifests.get(upstream(repo), repo, remote(repo), ref);
+    pullTimes.pulled(repo, m.digest()); // in memory: GC's cache eviction ranks by it
+    return m;
   }
 
   /**

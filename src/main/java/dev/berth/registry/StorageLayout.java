@@ -17,7 +17,8 @@ package dev.berth.registry;
  * ├── _data/&lt;uuid&gt;                              the bytes an upload received; renamed into blobs/
  * │                                             when it finishes (Azure can't rename: they stay)
  * ├── _auth/robots/&lt;id&gt;                         a robot account (JSON): scopes, expiry, SHA-256 of its secret
- * └── _gc/lease                                 which GC run holds the lease, until when (one run at a time)
+ * ├── _gc/lease                                 which GC run holds the lease, until when (one run at a time)
+ * └── _proxy/&lt;upstream&gt;/pulls                   when each cached manifest of an upstream was last pulled
  * </pre>
  *
  * <p>Repository names are flattened (',' cannot occur in a name) so that listing
@@ -39,6 +40,11 @@ public final class StorageLayout {
   public static final String GC_LEASE = "_gc/lease";
 
   private StorageLayout() {}
+
+  /** When each manifest cached from an upstream was last pulled ({@code PullTimes}): one object per upstream. */
+  public static String pullTimes(String upstream) {
+    return "_proxy/" + upstream + "/pulls";
+  }
 
   public static String robot(String id) {
     return ROBOTS + id;

@@ -23,7 +23,7 @@ class ReadmeLayoutTest {
   private static final Pattern ENTRY = Pattern.compile("^([│ ]*)(?:├── |└── )(\\S+)");
   private static final Map<String, String> PLACEHOLDERS = Map.of(
       "<alg>", "[a-z0-9]+", "<hex[0:2]>", "[0-9a-f]{2}", "<hex>", "[0-9a-f]+",
-      "<name>", "[^/]+", "<tag>", "[^/]+", "<uuid>", "[^/]+", "<id>", "[a-z2-7]+");
+      "<name>", "[^/]+", "<tag>", "[^/]+", "<uuid>", "[^/]+", "<id>", "[a-z2-7]+", "<upstream>", "[^/]+");
 
   @Test
   void readmeDrawsTheLayoutOfTheCode() throws IOException {
@@ -44,7 +44,8 @@ class ReadmeLayoutTest {
         StorageLayout.uploadState("5f0c"),
         StorageLayout.uploadData("5f0c"),
         StorageLayout.robot("bsziga462qxkm3qc"),
-        StorageLayout.GC_LEASE);
+        StorageLayout.GC_LEASE,
+        StorageLayout.pullTimes("hub"));
     List<Pattern> drawn = paths(readmeTree()).stream().map(ReadmeLayoutTest::regex).toList();
     for (String key : keys) {
       assertTrue(drawn.stream().anyMatch(p -> p.matcher(key).matches()), key + " is not drawn in README");
