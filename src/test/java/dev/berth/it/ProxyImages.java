@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * What the pull-through cache ITs (ProxyIT, ProxyMirrorIT, ProxyNamespaceIT) share: the image
- * they push to the upstream, the check that a pull through Berth got it byte for byte, and the
- * stop that first checks Berth's log for the upstream's password.
+ * they push to the upstream, the check that a pull through Berth got it byte for byte, a Berth
+ * whose rules open only {@code library/**} to anonymous pulls, and the stop that first checks
+ * Berth's log for the upstream's password.
  */
 final class ProxyImages {
   private ProxyImages() {}
@@ -31,6 +33,30 @@ final class ProxyImages {
     for (OciLayout.Blob b : image.blobs()) {
       assertArrayEquals(b.bytes(), OciLayout.readBlob(layout, b.digest()), "blob " + b.digest());
     }
+  }
+
+  /**
+   * Berth in basic mode with {@code upstream} as {@code hub}, whose rules let anonymous clients
+   * pull {@code library/**} only; {@code env} adds the routing under test (name, value pairs).
+   */
+  static RegistryProcess libraryOpenToAnonymous(Path work, Distribution upstream, String... env) throws Exception {
+    Path auth = Files.createDirectories(work.resolve("auth"));
+    Cmd.Result h = Cmd.of(Cmd.require("htpasswd", "apache2-utils"), "-nbB", "admin", "admin-pw").ok();
+    Files.writeString(auth.resolve("htpasswd"), h.stdout().strip() + "\n");
+    Files.writeString(auth.resolve("rules.yaml"), String.join("\n",
+        "rules:", "  - subjects: [anonymous]", "    repositories: [\"library/**\"]", "    actions: [pull]", ""));
+    RegistryProcess.Options o = RegistryProcess.options()
+        .env("BERTH_AUTH_MODE", "basic")
+        .env("BERTH_AUTH_HTPASSWD", auth.resolve("htpasswd").toString())
+        .env("BERTH_AUTH_RULES", auth.resolve("rules.yaml").toString())
+        .env("BERTH_PROXY_UPSTREAMS_HUB_URL", upstream.url())
+        .env("BERTH_PROXY_UPSTREAMS_HUB_USERNAME", Distribution.USER)
+        .env("BERTH_PROXY_UPSTREAMS_HUB_PASSWORD", upstream.password)
+        .ready(RegistryProcess.Ready.LIVE);
+    for (int i = 0; i + 1 < env.length; i += 2) {
+      o.env(env[i], env[i + 1]);
+    }
+    return RegistryProcess.start(o);
   }
 
   /** Stops both; the upstream's password must not be in Berth's log. */

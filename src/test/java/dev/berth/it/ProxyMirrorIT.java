@@ -204,23 +204,7 @@ class ProxyMirrorIT {
   @Test
   void accessRules_applyToTheRequestedName() throws Exception {
     OciLayout.Image image = pushUpstream("library/ruled", "ruled");
-    Path auth = Files.createDirectories(work.resolve("auth"));
-    Cmd.Result h = Cmd.of(Cmd.require("htpasswd", "apache2-utils"), "-nbB", "admin", "admin-pw").ok();
-    Files.writeString(auth.resolve("htpasswd"), h.stdout().strip() + "\n");
-    Files.writeString(auth.resolve("rules.yaml"), String.join("\n",
-        "rules:",
-        "  - subjects: [anonymous]",
-        "    repositories: [\"library/**\"]",
-        "    actions: [pull]", ""));
-    try (RegistryProcess ruled = RegistryProcess.start(RegistryProcess.options()
-        .env("BERTH_AUTH_MODE", "basic")
-        .env("BERTH_AUTH_HTPASSWD", auth.resolve("htpasswd").toString())
-        .env("BERTH_AUTH_RULES", auth.resolve("rules.yaml").toString())
-        .env("BERTH_PROXY_UPSTREAMS_HUB_URL", upstream.url())
-        .env("BERTH_PROXY_UPSTREAMS_HUB_USERNAME", Distribution.USER)
-        .env("BERTH_PROXY_UPSTREAMS_HUB_PASSWORD", upstream.password)
-        .env("BERTH_PROXY_DEFAULT_UPSTREAM", "hub")
-        .ready(RegistryProcess.Ready.LIVE))) {
+    try (RegistryProcess ruled = ProxyImages.libraryOpenToAnonymous(work, upstream, "BERTH_PROXY_DEFAULT_UPSTREAM", "hub")) {
       RegistryHttp http = new RegistryHttp(ruled);
       RegistryHttp.Answer m = http.get("/v2/library/ruled/manifests/v1");
       assertEquals(200, m.status(), m.text());

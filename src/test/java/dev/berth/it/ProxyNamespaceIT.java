@@ -148,20 +148,7 @@ class ProxyNamespaceIT {
   @Test
   void accessRules_applyToTheRequestedName() throws Exception {
     OciLayout.Image image = pushUpstream("library/nsruled", "ns-ruled");
-    Path auth = Files.createDirectories(work.resolve("auth"));
-    Cmd.Result h = Cmd.of(Cmd.require("htpasswd", "apache2-utils"), "-nbB", "admin", "admin-pw").ok();
-    Files.writeString(auth.resolve("htpasswd"), h.stdout().strip() + "\n");
-    Files.writeString(auth.resolve("rules.yaml"), String.join("\n",
-        "rules:", "  - subjects: [anonymous]", "    repositories: [\"library/**\"]", "    actions: [pull]", ""));
-    try (RegistryProcess ruled = RegistryProcess.start(RegistryProcess.options()
-        .env("BERTH_AUTH_MODE", "basic")
-        .env("BERTH_AUTH_HTPASSWD", auth.resolve("htpasswd").toString())
-        .env("BERTH_AUTH_RULES", auth.resolve("rules.yaml").toString())
-        .env("BERTH_PROXY_UPSTREAMS_HUB_URL", upstream.url())
-        .env("BERTH_PROXY_UPSTREAMS_HUB_USERNAME", Distribution.USER)
-        .env("BERTH_PROXY_UPSTREAMS_HUB_PASSWORD", upstream.password)
-        .env("BERTH_PROXY_UPSTREAMS_HUB_NAMESPACES", "docker.io")
-        .ready(RegistryProcess.Ready.LIVE))) {
+    try (RegistryProcess ruled = ProxyImages.libraryOpenToAnonymous(work, upstream, "BERTH_PROXY_UPSTREAMS_HUB_NAMESPACES", "docker.io")) {
       RegistryHttp http = new RegistryHttp(ruled);
       RegistryHttp.Answer m = http.get("/v2/library/nsruled/manifests/v1?ns=docker.io");
       assertEquals(200, m.status(), m.text());
