@@ -133,6 +133,14 @@ public final class CountingProxy implements AutoCloseable {
         int now = inFlight.get(kind).incrementAndGet();
         peak.get(kind).accumulateAndGet(now, Math::max);
         total.get(kind).incrementAndGet();
+        // The request stops counting just before its answer's last bytes go out: counted after
+        // the flush, the client could already have its answer and start the next request first.
+        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable end = () -> {
+          if (counted.getAndSet(false)) {
+            inFlight.get(kind).decrementAndGet();
+          }
+        };
         try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
           InputStream uin = new BufferedInputStream(upstream.getInputStream(), 65536);
           OutputStream uout = new BufferedOutputStream(upstream.getOutputStream(), 65536);
@@ -140,25 +148,31 @@ public final class CountingProxy implements AutoCloseable {
             Thread.sleep(delayMillis);
           }
           uout.write(head);
-          copyBody(text, cin, uout, false);
+          copyBody(text, cin, uout, false, () -> { });
           uout.flush();
           byte[] response;
           String rtext;
+          boolean interim;
           do {
             response = readHead(uin);
             if (response == null) {
               return;
             }
             rtext = new String(response, StandardCharsets.ISO_8859_1);
+            interim = rtext.startsWith("HTTP/1.1 100");
+            int status = Integer.parseInt(rtext.substring(9, 12));
+            boolean body = !interim && !method.equals("HEAD") && status != 204 && status != 304;
+            if (!interim && !body) {
+              end.run();
+            }
             cout.write(response);
-          } while (rtext.startsWith("HTTP/1.1 100"));
-          int status = Integer.parseInt(rtext.substring(9, 12));
-          if (!method.equals("HEAD") && status != 204 && status != 304) {
-            copyBody(rtext, uin, cout, true);
-          }
+            if (body) {
+              copyBody(rtext, uin, cout, true, end);
+            }
+          } while (interim);
           cout.flush();
         } finally {
-          inFlight.get(kind).decrementAndGet();
+          end.run();
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -198,17 +212,20 @@ public final class CountingProxy implements AutoCloseable {
     return out.toByteArray();
   }
 
-  private static void copyBody(String head, InputStream in, OutputStream out, boolean response) throws IOException {
+  /** Copies a message body; {@code beforeLast} runs just before its last bytes are written. */
+  private static void copyBody(String head, InputStream in, OutputStream out, boolean response, Runnable beforeLast)
+      throws IOException {
     String lower = head.toLowerCase(Locale.ROOT);
     String length = header(lower, "content-length");
     String te = header(lower, "transfer-encoding");
     if (te != null && te.contains("chunked")) {
-      copyChunked(in, out);
+      copyChunked(in, out, beforeLast);
     } else if (length != null) {
-      copy(in, out, Long.parseLong(length.trim()));
+      copy(in, out, Long.parseLong(length.trim()), beforeLast);
     } else if (response) {
-      in.transferTo(out); // no framing: the body ends with the connection
+      in.transferTo(out); // no framing: the body ends with the connection, after beforeLast runs
     }
+    beforeLast.run();
   }
 
   private static String header(String lowerHead, String name) {
@@ -220,24 +237,30 @@ public final class CountingProxy implements AutoCloseable {
     return lowerHead.substring(from, lowerHead.indexOf("\r\n", from)).trim();
   }
 
-  private static void copy(InputStream in, OutputStream out, long n) throws IOException {
+  private static void copy(InputStream in, OutputStream out, long n, Runnable beforeLast) throws IOException {
     byte[] buf = new byte[65536];
     while (n > 0) {
       int r = in.read(buf, 0, (int) Math.min(buf.length, n));
       if (r < 0) {
         throw new EOFException("body cut short");
       }
+      if (r == n) {
+        beforeLast.run();
+      }
       out.write(buf, 0, r);
       n -= r;
     }
   }
 
-  private static void copyChunked(InputStream in, OutputStream out) throws IOException {
+  private static void copyChunked(InputStream in, OutputStream out, Runnable beforeLast) throws IOException {
     while (true) {
       String line = readLine(in);
-      out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
       int semi = line.indexOf(';');
       long size = Long.parseLong((semi < 0 ? line : line.substring(0, semi)).trim(), 16);
+      if (size == 0) {
+        beforeLast.run();
+      }
+      out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
       if (size == 0) {
         String trailer;
         do {
@@ -246,7 +269,7 @@ public final class CountingProxy implements AutoCloseable {
         } while (!trailer.isEmpty());
         return;
       }
-      copy(in, out, size + 2); // the data and its CRLF
+      copy(in, out, size + 2, () -> { }); // the data and its CRLF
     }
   }
 
