@@ -62,7 +62,7 @@ final class ConfigProblems {
     return out;
   }
 
-  private static final Pattern UPSTREAM = Pattern.compile("berth\\.proxy\\.upstreams\\.([^.]+)\\.[a-z-]+");
+  private static final Pattern UPSTREAM = Pattern.compile("berth\\.proxy\\.upstreams\\.([^.]+)\\.[a-z.-]+");
   /** An upstream's name is the first component of the repositories it serves. */
   private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*");
 
@@ -92,6 +92,14 @@ final class ConfigProblems {
       }
       if (user && settings.containsKey(p + "token-file")) {
         out.add(p + "token-file: give either a token file or username and password, not both");
+      }
+      Setting ca = settings.get(p + "tls.ca-file");
+      if (ca != null) {
+        try {
+          PemCertificates.read(java.nio.file.Path.of(ca.value().trim()));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+          out.add(label(p + "tls.ca-file", ca) + ": " + e.getMessage() + "; accepted: a readable PEM file of CA certificates");
+        }
       }
     }
     Setting d = settings.get("berth.proxy.default-upstream");
