@@ -123,6 +123,7 @@ final class BerthProperties {
     m.put("berth.proxy.upstreams.<upstream>.namespaces", list(Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?"),
         "a registry host, host[:port] (docker.io)")); // each claimed once: ConfigProblems.upstreamProblems
     m.put("berth.proxy.upstreams.<upstream>.max-bytes", size(1, Long.MAX_VALUE));
+    m.put("berth.proxy.upstreams.<upstream>.tls.ca-file", any()); // read and checked: ConfigProblems.upstreamProblems
     m.put("berth.proxy.pull-flush-interval", duration());
     m.put("berth.proxy.default-upstream", any()); // must name an upstream: ConfigProblems.upstreamProblems
     ALL = Collections.unmodifiableMap(m);

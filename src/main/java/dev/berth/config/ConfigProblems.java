@@ -52,6 +52,7 @@ final class ConfigProblems {
           + " berth.auth.token.verification-keys (PEM files; README: Access control)");
     }
     out.addAll(upstreamProblems(settings));
+    out.addAll(envCaFileProblems(env));
     Setting driver = settings.get("berth.storage.driver");
     if (driver != null && driver.value().trim().equalsIgnoreCase("azure")) {
       out.addAll(AzureConfigCheck.problems(name -> {
@@ -62,7 +63,7 @@ final class ConfigProblems {
     return out;
   }
 
-  private static final Pattern UPSTREAM = Pattern.compile("berth\\.proxy\\.upstreams\\.([^.]+)\\.[a-z-]+");
+  private static final Pattern UPSTREAM = Pattern.compile("berth\\.proxy\\.upstreams\\.([^.]+)\\.[a-z.-]+");
   /** An upstream's name is the first component of the repositories it serves. */
   private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*");
 
@@ -93,6 +94,10 @@ final class ConfigProblems {
       if (user && settings.containsKey(p + "token-file")) {
         out.add(p + "token-file: give either a token file or username and password, not both");
       }
+      Setting ca = settings.get(p + "tls.ca-file");
+      if (ca != null) {
+        caFileProblem(label(p + "tls.ca-file", ca), ca.value(), out);
+      }
     }
     Setting d = settings.get("berth.proxy.default-upstream");
     if (d != null && !names.contains(d.value().trim())) {
@@ -100,6 +105,33 @@ final class ConfigProblems {
           + (names.isEmpty() ? " (none is configured: berth.proxy.upstreams.<name>.url)" : "; configured: " + String.join(", ", names)));
     }
     return out;
+  }
+
+  private static final Pattern ENV_CA_FILE = Pattern.compile("BERTH_PROXY_UPSTREAMS_[A-Z0-9_]+_TLS_CA_FILE");
+
+  /**
+   * {@code BERTH_PROXY_UPSTREAMS_<NAME>_TLS_CA_FILE}: the map entries set in the environment don't
+   * reach {@link #upstreamProblems} by their property names, and a CA file must stop the start
+   * with its name, not fail the first bean that reads it.
+   */
+  static List<String> envCaFileProblems(Map<String, String> env) {
+    List<String> out = new ArrayList<>();
+    new TreeSet<>(env.keySet()).forEach(v -> {
+      String value = env.get(v);
+      if (ENV_CA_FILE.matcher(v).matches() && value != null && !value.isBlank()) {
+        String upstream = v.substring("BERTH_PROXY_UPSTREAMS_".length(), v.length() - "_TLS_CA_FILE".length()).toLowerCase(java.util.Locale.ROOT);
+        caFileProblem("berth.proxy.upstreams." + upstream + ".tls.ca-file=" + clip(value) + " (" + v + ")", value, out);
+      }
+    });
+    return out;
+  }
+
+  private static void caFileProblem(String label, String file, List<String> out) {
+    try {
+      PemCertificates.read(java.nio.file.Path.of(file.trim()));
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      out.add(label + ": " + e.getMessage() + "; accepted: a readable PEM file of CA certificates");
+    }
   }
 
   /** The namespaces an upstream lists that an upstream before it (by name) listed already. */

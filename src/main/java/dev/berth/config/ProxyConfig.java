@@ -74,5 +74,18 @@ public interface ProxyConfig {
      * None (the default): unbounded.
      */
     Optional<MemorySize> maxBytes();
+
+    /** How Berth checks the upstream's TLS certificate (and its token realm's, and redirect targets'). */
+    Tls tls();
+  }
+
+  /** TLS towards one upstream. */
+  interface Tls {
+    /**
+     * A PEM file of CA certificates trusted for this upstream in addition to the JDK's default
+     * trust store (so a public token realm or CDN still works): a private registry's CA. Read and
+     * checked at startup. None (the default): the JDK's trust store alone.
+     */
+    Optional<String> caFile();
   }
 }

@@ -84,7 +84,9 @@ final class Tokens {
     } catch (UpstreamException e) {
       throw e;
     } catch (IOException e) {
-      throw new UpstreamException("upstream " + name + ": its token realm is unreachable or sent no JSON", -1);
+      String tls = UpstreamTls.problem(e);
+      throw new UpstreamException("upstream " + name + ": its token realm " + (tls != null ? "refused: " + tls
+          : "is unreachable or sent no JSON"), -1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UpstreamException("interrupted", -1);

@@ -48,8 +48,10 @@ final class UpstreamClient {
             .getBytes(StandardCharsets.UTF_8))
         : null;
     this.tokenFile = config.tokenFile().map(TokenFile::new).orElse(null);
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER);
+    UpstreamTls.context(config.tls()).ifPresent(hb::sslContext); // also the token realm's and redirects' trust
+    this.http = hb.build();
     this.tokens = new Tokens(name, base, http, basic, config.realmHosts().orElse(java.util.List.of()));
   }
 
@@ -133,6 +135,10 @@ final class UpstreamClient {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       LOG.debugf("upstream %s: %s %s", name, method, e.getClass().getSimpleName());
+      String tls = UpstreamTls.problem(e);
+      if (tls != null) {
+        throw new UpstreamException("upstream " + name + ": " + tls, -1);
+      }
       throw new UpstreamException("upstream " + name + " is unreachable (" + e.getClass().getSimpleName() + ")", -1,
           e instanceof java.net.http.HttpTimeoutException);
     } catch (InterruptedException e) {

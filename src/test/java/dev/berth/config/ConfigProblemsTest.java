@@ -161,6 +161,22 @@ class ConfigProblemsTest {
   }
 
   @Test
+  void upstreamCaFile_mustBeAReadablePemOfCertificates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("berth.proxy.upstreams.a.url", "https://a.example");
+    v.put("berth.proxy.upstreams.a.tls.ca-file", dir.resolve("none.pem").toString());
+    v.put("berth.proxy.upstreams.b.url", "https://b.example");
+    v.put("berth.proxy.upstreams.b.tls.ca-file", empty.toString());
+    v.put("berth.proxy.upstreams.c.tls.ca-file", empty.toString()); // no url: still an upstream
+    List<String> p = problems(v, Map.of());
+    assertEquals(4, p.size(), String.join("\n", p));
+    assertTrue(p.get(0).startsWith("berth.proxy.upstreams.a.tls.ca-file=") && p.get(0).contains(": no such file;"), p.get(0));
+    assertTrue(p.get(1).startsWith("berth.proxy.upstreams.b.tls.ca-file=") && (p.get(1).contains("holds no certificate") || p.get(1).contains("not a PEM file")), p.get(1));
+    assertEquals("berth.proxy.upstreams.c.url is missing: every upstream needs its registry's URL", p.get(2));
+  }
+
+  @Test
   void defaultUpstream_mustNameAConfiguredUpstream() {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("berth.proxy.default-upstream", "hub");

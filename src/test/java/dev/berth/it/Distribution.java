@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's {@code docker-registry} (CNCF distribution 2.8.2) on a free loopback port, as an
  * upstream: filesystem storage in a temp directory, htpasswd (bcrypt) auth, its access log in its
- * log file. It can be stopped and started again on the same port over the same storage.
+ * log file. It can be stopped and started again on the same port over the same storage. With a
+ * certificate and key (PEM) it serves HTTPS ({@code http.tls}) instead of HTTP.
  */
 final class Distribution implements AutoCloseable {
   static final String USER = "upstream";
@@ -24,9 +25,16 @@ final class Distribution implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final Path log;
+  private final boolean tls;
   private Process process;
 
   Distribution() throws IOException, InterruptedException {
+    this(null, null);
+  }
+
+  /** Serving HTTPS with {@code cert} and {@code key} (PEM) when they are given. */
+  Distribution(Path cert, Path key) throws IOException, InterruptedException {
+    tls = cert != null;
     String binary = Cmd.require("docker-registry", "docker-registry");
     dir = TempDirs.create("berth-upstream-");
     port = RegistryProcess.freePort();
@@ -41,7 +49,8 @@ final class Distribution implements AutoCloseable {
         "  delete: {enabled: true}",
         "  maintenance: {uploadpurging: {enabled: false}}",
         "auth: {htpasswd: {realm: upstream, path: " + dir.resolve("htpasswd") + "}}",
-        "http: {addr: 127.0.0.1:" + port + "}", ""));
+        "http: {addr: 127.0.0.1:" + port
+            + (tls ? ", tls: {certificate: " + cert + ", key: " + key + "}" : "") + "}", ""));
     start(binary);
   }
 
@@ -56,6 +65,14 @@ final class Distribution implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("docker-registry exited:\n" + log());
+      }
+      if (tls) { // listening is enough: checking its certificate is what the tests do
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+          return;
+        } catch (IOException e) {
+          Thread.sleep(50);
+          continue;
+        }
       }
       try {
         HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/").toURL().openConnection();
@@ -79,7 +96,7 @@ final class Distribution implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return (tls ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
   String hostPort() {
