@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,9 +209,7 @@ class ProxyBudgetIT {
   }
 
   static Cmd.Result skopeo(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(skopeo));
-    cmd.addAll(List.of(args));
-    return Cmd.of(cmd).env("TMPDIR", "/tmp").run();
+    return ProxyImages.skopeo(skopeo, args);
   }
 
   void ok(Cmd.Result r) {

@@ -67,9 +67,7 @@ class ProxyIT {
   }
 
   static Cmd.Result skopeo(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(skopeo));
-    cmd.addAll(List.of(args));
-    return Cmd.of(cmd).env("TMPDIR", "/tmp").run();
+    return ProxyImages.skopeo(skopeo, args);
   }
 
   static void ok(Cmd.Result r) {

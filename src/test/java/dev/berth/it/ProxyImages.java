@@ -26,6 +26,13 @@ final class ProxyImages {
     return image;
   }
 
+  /** Runs {@code skopeo} (the binary's path) with {@code args}, its temp files under /tmp; the caller checks the result. */
+  static Cmd.Result skopeo(String skopeo, String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(skopeo));
+    cmd.addAll(java.util.List.of(args));
+    return Cmd.of(cmd).env("TMPDIR", "/tmp").run();
+  }
+
   /** The layout's {@code pulled} tag is the image: its manifest and every blob, byte for byte. */
   static void assertSameImage(OciLayout.Image image, Path layout) {
     assertEquals(image.manifest().digest(), OciLayout.ref(layout, "pulled").orElseThrow().path("digest").asText());

@@ -62,9 +62,7 @@ class ProxyMirrorIT {
   }
 
   static Cmd.Result skopeo(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(skopeo));
-    cmd.addAll(List.of(args));
-    Cmd.Result r = Cmd.of(cmd).env("TMPDIR", "/tmp").run();
+    Cmd.Result r = ProxyImages.skopeo(skopeo, args);
     assertTrue(r.succeeded(), r::describe);
     return r;
   }
