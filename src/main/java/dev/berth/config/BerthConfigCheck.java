@@ -69,6 +69,15 @@ public final class BerthConfigCheck implements ConfigSourceInterceptorFactory {
         add(out, context, name);
       }
     }
+    // ... and those set in the environment by their variables (see BerthProperties.propertyOfEnvName).
+    for (String variable : System.getenv().keySet()) {
+      String name = BerthProperties.propertyOfEnvName(variable);
+      // A key with '_' is refused by ConfigProblems.envKeyProblems: SmallRye maps it to no entry.
+      ConfigValue v = name == null || name.contains("_") || out.containsKey(name) ? null : value(context, variable);
+      if (v != null && v.getValue() != null && !v.getValue().isBlank()) {
+        out.put(name, new ConfigProblems.Setting(v.getValue(), variable));
+      }
+    }
     return out;
   }
 

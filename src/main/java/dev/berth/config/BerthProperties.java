@@ -167,6 +167,38 @@ final class BerthProperties {
     return false;
   }
 
+  /**
+   * The property a map entry's environment variable sets: {@code BERTH_PROXY_UPSTREAMS_HUB_TAG_TTL}
+   * is {@code berth.proxy.upstreams.hub.tag-ttl}. SmallRye hands such variables to the mapping by
+   * matching them against its properties, and to the configuration's names only with every
+   * {@code _} read as a dot, which no template matches; so the check recovers the name here. The
+   * template with the longest fixed end wins ({@code _TLS_CA_FILE} over a shorter one); the key
+   * comes back lower case, {@code _} kept. Null when the variable is no map entry's form.
+   */
+  static String propertyOfEnvName(String variable) {
+    String best = null;
+    int bestSuffix = -1;
+    for (String t : ALL.keySet()) {
+      java.util.regex.Matcher k = KEY.matcher(t);
+      if (!k.find()) {
+        continue;
+      }
+      String prefix = t.substring(0, k.start());
+      String suffix = t.substring(k.end());
+      String envPrefix = envName(prefix);
+      String envSuffix = envName(suffix);
+      if (variable.length() > envPrefix.length() + envSuffix.length() && variable.startsWith(envPrefix)
+          && variable.endsWith(envSuffix) && envSuffix.length() > bestSuffix) {
+        String key = variable.substring(envPrefix.length(), variable.length() - envSuffix.length());
+        if (key.matches("[A-Z0-9_]+") && !key.startsWith("_") && !key.endsWith("_")) {
+          best = prefix + key.toLowerCase(Locale.ROOT) + suffix;
+          bestSuffix = envSuffix.length();
+        }
+      }
+    }
+    return best;
+  }
+
   /** A template as a regular expression: {@code <key>} parts match {@code key}, the rest literally. */
   private static Pattern regex(String template, String key) {
     StringBuilder r = new StringBuilder();

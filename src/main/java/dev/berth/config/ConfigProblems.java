@@ -52,7 +52,7 @@ final class ConfigProblems {
           + " berth.auth.token.verification-keys (PEM files; README: Access control)");
     }
     out.addAll(upstreamProblems(settings));
-    out.addAll(envCaFileProblems(env));
+    out.addAll(envKeyProblems(env.keySet()));
     Setting driver = settings.get("berth.storage.driver");
     if (driver != null && driver.value().trim().equalsIgnoreCase("azure")) {
       out.addAll(AzureConfigCheck.problems(name -> {
@@ -107,22 +107,20 @@ final class ConfigProblems {
     return out;
   }
 
-  private static final Pattern ENV_CA_FILE = Pattern.compile("BERTH_PROXY_UPSTREAMS_[A-Z0-9_]+_TLS_CA_FILE");
-
   /**
-   * {@code BERTH_PROXY_UPSTREAMS_<NAME>_TLS_CA_FILE}: the map entries set in the environment don't
-   * reach {@link #upstreamProblems} by their property names, and a CA file must stop the start
-   * with its name, not fail the first bean that reads it.
+   * Map entries set in the environment with a key holding {@code _} (BERTH_PROXY_UPSTREAMS_MY_HUB_URL):
+   * SmallRye reads every {@code _} as a separator and gives the entry to no key, so the setting
+   * would be ignored without a word.
    */
-  static List<String> envCaFileProblems(Map<String, String> env) {
+  static List<String> envKeyProblems(Collection<String> envNames) {
     List<String> out = new ArrayList<>();
-    new TreeSet<>(env.keySet()).forEach(v -> {
-      String value = env.get(v);
-      if (ENV_CA_FILE.matcher(v).matches() && value != null && !value.isBlank()) {
-        String upstream = v.substring("BERTH_PROXY_UPSTREAMS_".length(), v.length() - "_TLS_CA_FILE".length()).toLowerCase(java.util.Locale.ROOT);
-        caFileProblem("berth.proxy.upstreams." + upstream + ".tls.ca-file=" + clip(value) + " (" + v + ")", value, out);
+    for (String v : new TreeSet<>(envNames)) {
+      String p = BerthProperties.propertyOfEnvName(v);
+      if (p != null && p.contains("_")) {
+        out.add(v + ": a name set in an environment variable can hold letters and digits only, as '_' separates"
+            + " its parts; rename it, or set " + p + " as a system property or in application.properties");
       }
-    });
+    }
     return out;
   }
 

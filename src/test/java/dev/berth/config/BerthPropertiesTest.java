@@ -28,6 +28,18 @@ class BerthPropertiesTest {
   }
 
   @Test
+  void propertyOfEnvName_recoversMapEntries_longestFixedEndWins() {
+    assertEquals("berth.proxy.upstreams.hub.tag-ttl", BerthProperties.propertyOfEnvName("BERTH_PROXY_UPSTREAMS_HUB_TAG_TTL"));
+    assertEquals("berth.proxy.upstreams.up.tls.ca-file", BerthProperties.propertyOfEnvName("BERTH_PROXY_UPSTREAMS_UP_TLS_CA_FILE"));
+    assertEquals("berth.events.endpoints.ci.url", BerthProperties.propertyOfEnvName("BERTH_EVENTS_ENDPOINTS_CI_URL"));
+    assertEquals("berth.retention.rules.ci.keep-newest", BerthProperties.propertyOfEnvName("BERTH_RETENTION_RULES_CI_KEEP_NEWEST"));
+    assertEquals("berth.proxy.upstreams.my_hub.url", BerthProperties.propertyOfEnvName("BERTH_PROXY_UPSTREAMS_MY_HUB_URL"));
+    assertNull(BerthProperties.propertyOfEnvName("BERTH_PROXY_UPSTREAMS__URL"), "no key");
+    assertNull(BerthProperties.propertyOfEnvName("BERTH_PROXY_DEFAULT_UPSTREAM"), "not a map entry");
+    assertNull(BerthProperties.propertyOfEnvName("BERTH_PROXY_UPSTREAMS_HUB_COLOUR"), "no such property");
+  }
+
+  @Test
   void durations_atLeastOneSecond() {
     for (String ok : new String[] {"PT1S", "P7D", "30s", "5m", "24h", "1"}) {
       assertNull(problem("berth.uploads.purge-after", ok), ok);

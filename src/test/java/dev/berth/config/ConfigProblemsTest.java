@@ -177,6 +177,14 @@ class ConfigProblemsTest {
   }
 
   @Test
+  void envMapKeyWithUnderscore_isRefused_namingTheProperty() {
+    assertEquals(List.of("BERTH_PROXY_UPSTREAMS_MY_HUB_URL: a name set in an environment variable can hold letters and"
+        + " digits only, as '_' separates its parts; rename it, or set berth.proxy.upstreams.my_hub.url as a system"
+        + " property or in application.properties"),
+        ConfigProblems.envKeyProblems(List.of("BERTH_PROXY_UPSTREAMS_MY_HUB_URL", "BERTH_PROXY_UPSTREAMS_HUB_TAG_TTL", "BERTH_AUTH_MODE")));
+  }
+
+  @Test
   void defaultUpstream_mustNameAConfiguredUpstream() {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("berth.proxy.default-upstream", "hub");

@@ -91,6 +91,28 @@ class ConfigIT {
     }
   }
 
+  /**
+   * Map entries (an upstream's, an endpoint's) set as environment variables are checked like the
+   * same properties: SmallRye names them with every '_' as a dot, which the checks used to miss.
+   */
+  @Test
+  void mapEntriesFromTheEnvironment_checkedLikeProperties() throws Exception {
+    RegistryProcess.Exit exit = RegistryProcess.runToExit(RegistryProcess.options()
+        .env("BERTH_PROXY_UPSTREAMS_UP_URL", "http://127.0.0.1:9")
+        .env("BERTH_PROXY_UPSTREAMS_UP_TAG_TTL", "0")
+        .env("BERTH_PROXY_UPSTREAMS_UP_MAX_BYTES", "lots")
+        .env("BERTH_PROXY_UPSTREAMS_UP_PASSWORD", FAKE_KEY)
+        .env("BERTH_PROXY_UPSTREAMS_MY_HUB_URL", "http://127.0.0.1:9")
+        .env("BERTH_RETENTION_RULES_CI_KEEP_NEWEST", "-1"), TIMEOUT);
+    assertRefused(exit, 5,
+        "berth.proxy.upstreams.up.tag-ttl=0 (BERTH_PROXY_UPSTREAMS_UP_TAG_TTL): zero",
+        "berth.proxy.upstreams.up.max-bytes=lots (BERTH_PROXY_UPSTREAMS_UP_MAX_BYTES): ",
+        "berth.proxy.upstreams.up.username is missing: username and password go together",
+        "BERTH_PROXY_UPSTREAMS_MY_HUB_URL: a name set in an environment variable can hold letters and digits only",
+        "berth.retention.rules.ci.keep-newest=-1 (BERTH_RETENTION_RULES_CI_KEEP_NEWEST): ");
+    assertFalse(exit.log().contains(FAKE_KEY), "the password is never printed");
+  }
+
   /** Exited non-zero, said all of {@code expected}, in about one line per problem and without a stack trace. */
   private static void assertRefused(RegistryProcess.Exit exit, int problems, String... expected) {
     String log = exit.log();
