@@ -44,6 +44,8 @@ public interface BerthConfig {
 
   ProxyConfig proxy();
 
+  UiConfig ui();
+
   /**
    * Serve pulls only: every push, upload and delete answers 405 UNSUPPORTED, and abandoned uploads
    * are not purged (a mirror, or a replica in front of storage another registry writes).
