@@ -275,7 +275,7 @@ class UiSessionIT {
   }
 
   @Test
-  @Order(100)
+  @Order(Integer.MAX_VALUE) // last: unordered tests come at Integer.MAX_VALUE / 2
   void noPasswordCookieOrKeyInTheLogs() throws Exception {
     byte[] key = Files.readAllBytes(data.resolve("_ui/session-key"));
     assertEquals(32, key.length);
