@@ -36,6 +36,9 @@ public interface BerthConfig {
   GcConfig gc();
 
   Metrics metrics();
+
+  Ui ui();
+
   Events events();
 
   RetentionConfig.Tags tags();
@@ -356,6 +359,13 @@ public interface BerthConfig {
   /** Berth's own metrics at {@code /q/metrics} (the JVM's and the process' are always there). */
   interface Metrics {
     /** Whether Berth records its HTTP, storage, upload and sign-in metrics (off: only the JVM's). */
+    @WithDefault("true")
+    boolean enabled();
+  }
+
+  /** The web UI at {@code /ui} (README: Web UI). */
+  interface Ui {
+    /** Whether {@code /ui} serves the read-only browsing pages; off: {@code /ui} answers 404 like any unknown path. */
     @WithDefault("true")
     boolean enabled();
   }
