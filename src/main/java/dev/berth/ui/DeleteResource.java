@@ -3,10 +3,8 @@ package dev.berth.ui;
 import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
 import dev.berth.auth.Identity;
-import dev.berth.config.BerthConfig;
 import dev.berth.events.Events;
 import dev.berth.events.RegistryEvent;
-import dev.berth.proxy.ProxyService;
 import dev.berth.registry.Digest;
 import dev.berth.registry.ManifestService;
 import dev.berth.registry.Reference;
@@ -43,28 +41,27 @@ public class DeleteResource {
   @CheckedTemplate
   static class Templates {
     /** "Delete X?": {@code kind} is tag or manifest, {@code reference} the tag or the digest. */
-    static native TemplateInstance confirm(String kind, String repository, String reference, String target, String csrf);
+    static native TemplateInstance confirm(Viewer.Looker viewer, String host, String kind, String repository, String reference,
+        String target);
 
-    static native TemplateInstance done(String kind, String repository, String reference);
+    static native TemplateInstance done(Viewer.Looker viewer, String host, String kind, String repository, String reference);
   }
 
   private final ManifestService manifests;
   private final AccessControl access;
-  private final Sessions sessions;
   private final Csrf csrf;
   private final Events events;
-  private final ProxyService proxy;
-  private final BerthConfig config;
+  private final DeletePolicy policy;
+  private final Viewer viewer;
 
-  public DeleteResource(ManifestService manifests, AccessControl access, Sessions sessions, Csrf csrf, Events events,
-      ProxyService proxy, BerthConfig config) {
+  public DeleteResource(ManifestService manifests, AccessControl access, Csrf csrf, Events events,
+      DeletePolicy policy, Viewer viewer) {
     this.manifests = manifests;
     this.access = access;
-    this.sessions = sessions;
     this.csrf = csrf;
     this.events = events;
-    this.proxy = proxy;
-    this.config = config;
+    this.policy = policy;
+    this.viewer = viewer;
   }
 
   /** What the page is about, parsed once; a refusal when it can't be. */
@@ -74,8 +71,8 @@ public class DeleteResource {
   @Path("/{kind: tag|manifest}")
   public Response confirm(@Context RoutingContext ctx, @PathParam("kind") String kind, @QueryParam("repository") String repository,
       @QueryParam("tag") String tag, @QueryParam("digest") String digest) {
-    Optional<Session> session = sessions.current(ctx.request());
-    Target t = target(kind, repository, tag, digest, session);
+    SessionPages pages = SessionPages.of(ctx, viewer);
+    Target t = target(pages, kind, repository, tag, digest, pages.viewer.session());
     if (t.refusal() != null) {
       return t.refusal();
     }
@@ -83,9 +80,9 @@ public class DeleteResource {
     try {
       points = manifests.get(t.repo(), t.ref()).digest().toString();
     } catch (RegistryException e) {
-      return refusal(e);
+      return refusal(pages, e);
     }
-    return SessionPages.html(200, Templates.confirm(kind, t.repo().value(), t.ref().toString(), points, csrf.token(session)));
+    return SessionPages.html(200, Templates.confirm(pages.viewer, pages.host, kind, t.repo().value(), t.ref().toString(), points));
   }
 
   @POST
@@ -93,15 +90,16 @@ public class DeleteResource {
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response delete(@Context RoutingContext ctx, @PathParam("kind") String kind, @FormParam("repository") String repository,
       @FormParam("tag") String tag, @FormParam("digest") String digest, @FormParam(Csrf.FIELD) String token) {
+    SessionPages pages = SessionPages.of(ctx, viewer);
     String crossSite = Csrf.crossSite(ctx.request());
     if (crossSite != null) {
-      return SessionPages.forbidden(crossSite);
+      return pages.forbidden(crossSite);
     }
-    Optional<Session> session = sessions.current(ctx.request());
+    Optional<Session> session = pages.viewer.session();
     if (!csrf.valid(session, token)) {
-      return SessionPages.forbidden(SessionPages.BAD_TOKEN);
+      return pages.forbidden(SessionPages.BAD_TOKEN);
     }
-    Target t = target(kind, repository, tag, digest, session);
+    Target t = target(pages, kind, repository, tag, digest, session);
     if (t.refusal() != null) {
       return t.refusal();
     }
@@ -109,17 +107,17 @@ public class DeleteResource {
     try {
       deleted = manifests.delete(t.repo(), t.ref());
     } catch (RegistryException e) {
-      return refusal(e);
+      return refusal(pages, e);
     }
     String actor = session.map(Session::account).orElse(Identity.ANONYMOUS.toString());
     boolean byTag = t.ref() instanceof Reference.ByTag;
     events.publish(new RegistryEvent(byTag ? RegistryEvent.Kind.TAG_DELETED : RegistryEvent.Kind.MANIFEST_DELETED,
         t.repo().value(), byTag ? t.ref().toString() : null, deleted.toString(), null, -1, null, actor));
-    return SessionPages.html(200, Templates.done(kind, t.repo().value(), t.ref().toString()));
+    return SessionPages.html(200, Templates.done(pages.viewer, pages.host, kind, t.repo().value(), t.ref().toString()));
   }
 
   /** Parses what to delete and checks that it may be deleted, by this visitor. */
-  private Target target(String kind, String repository, String tag, String digest, Optional<Session> session) {
+  private Target target(SessionPages pages, String kind, String repository, String tag, String digest, Optional<Session> session) {
     RepositoryName repo;
     Reference ref;
     try {
@@ -127,29 +125,24 @@ public class DeleteResource {
       ref = kind.equals("tag") ? new Reference.ByTag(new Tag(tag == null ? "" : tag))
           : new Reference.ByDigest(Digest.parse(digest == null ? "" : digest));
     } catch (RegistryException e) {
-      return new Target(kind, null, null, refusal(e));
+      return new Target(kind, null, null, refusal(pages, e));
     }
-    String why = null;
-    if (!config.delete().enabled() || config.readOnly()) {
-      why = "Deletes are disabled on this registry.";
-    } else if (proxy.proxied(repo)) {
-      why = "Repository " + repo + " is a pull-through cache of an upstream: it can't be written to.";
-    }
+    String why = policy.refusal(repo);
     if (why != null) {
-      return new Target(kind, repo, ref, SessionPages.html(405, SignInResource.Templates.notice("Can't delete", why, false)));
+      return new Target(kind, repo, ref, pages.notice(405, "Can't delete", why, false));
     }
     Identity who = session.map(Session::identity).orElse(Identity.ANONYMOUS);
     if (!access.allows(who, Action.DELETE, repo.value())) {
       AUDIT.infof("denied web UI delete of %s %s in %s to %s", kind, ref, repo, who);
       String message = who.authenticated() ? "The rules don't allow " + who + " to delete in " + repo + "."
           : "Sign in with an account that may delete in " + repo + ".";
-      return new Target(kind, repo, ref, SessionPages.html(403, SignInResource.Templates.notice("Not allowed", message, !who.authenticated())));
+      return new Target(kind, repo, ref, pages.notice(403, "Not allowed", message, !who.authenticated()));
     }
     return new Target(kind, repo, ref, null);
   }
 
-  private static Response refusal(RegistryException e) {
+  private static Response refusal(SessionPages pages, RegistryException e) {
     int status = e.code().status() >= 400 && e.code().status() < 500 ? e.code().status() : 400;
-    return SessionPages.html(status, SignInResource.Templates.notice("Can't delete", e.detail(), false));
+    return pages.notice(status, "Can't delete", e.detail(), false);
   }
 }

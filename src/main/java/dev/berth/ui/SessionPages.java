@@ -1,13 +1,27 @@
 package dev.berth.ui;
 
 import io.quarkus.qute.TemplateInstance;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.core.Response;
 
-/** How the sign-in and delete pages are answered: HTML, never cached, never framed by another site. */
+/**
+ * How the sign-in and delete pages of one request are answered: in the UI's layout (which shows
+ * who is looking), as HTML that is never cached and never framed by another site.
+ */
 final class SessionPages {
   static final String BAD_TOKEN = "The form's security token is missing or not this session's: reload the page and try again.";
 
-  private SessionPages() {}
+  final Viewer.Looker viewer;
+  final String host;
+
+  private SessionPages(Viewer.Looker viewer, String host) {
+    this.viewer = viewer;
+    this.host = host;
+  }
+
+  static SessionPages of(RoutingContext ctx, Viewer viewer) {
+    return new SessionPages(viewer.of(ctx), UiResource.host(ctx));
+  }
 
   static Response html(int status, TemplateInstance page) {
     return Response.status(status).entity(page).type("text/html;charset=UTF-8")
@@ -18,8 +32,17 @@ final class SessionPages {
         .build();
   }
 
+  Response form(int status, String error, String user, String then) {
+    return html(status, SignInResource.Templates.form(viewer, host, error, user, then));
+  }
+
+  /** A page that only says something; {@code signIn}: offer the sign-in link. */
+  Response notice(int status, String title, String message, boolean signIn) {
+    return html(status, SignInResource.Templates.notice(viewer, host, title, message, signIn));
+  }
+
   /** 403: a forged or stale form, or a delete the rules don't allow. */
-  static Response forbidden(String why) {
-    return html(403, SignInResource.Templates.notice("Not allowed", why, false));
+  Response forbidden(String why) {
+    return notice(403, "Not allowed", why, false);
   }
 }

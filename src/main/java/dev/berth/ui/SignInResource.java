@@ -29,31 +29,32 @@ public class SignInResource {
   @CheckedTemplate
   static class Templates {
     /** The sign-in form; {@code error} is null or what went wrong, {@code then} where to go next. */
-    static native TemplateInstance form(String error, String user, String then, String signedInAs, String csrf);
+    static native TemplateInstance form(Viewer.Looker viewer, String host, String error, String user, String then);
 
     /** A page that only says something: a refusal, a confirmation. {@code signIn}: offer the sign-in link. */
-    static native TemplateInstance notice(String title, String message, boolean signIn);
+    static native TemplateInstance notice(Viewer.Looker viewer, String host, String title, String message, boolean signIn);
   }
 
   private final AccessControl access;
   private final Sessions sessions;
   private final Csrf csrf;
+  private final Viewer viewer;
 
-  public SignInResource(AccessControl access, Sessions sessions, Csrf csrf) {
+  public SignInResource(AccessControl access, Sessions sessions, Csrf csrf, Viewer viewer) {
     this.access = access;
     this.sessions = sessions;
     this.csrf = csrf;
+    this.viewer = viewer;
   }
 
   @GET
   @Path("/sign-in")
   public Response form(@Context RoutingContext ctx, @QueryParam("then") String then) {
+    SessionPages pages = SessionPages.of(ctx, viewer);
     if (!sessions.enabled()) {
-      return nothingToSignInTo();
+      return nothingToSignInTo(pages);
     }
-    Optional<Session> session = sessions.current(ctx.request());
-    return SessionPages.html(200, Templates.form(null, "", safeThen(then), session.map(Session::account).orElse(null),
-        session.isPresent() ? csrf.token(session) : null));
+    return pages.form(200, null, "", safeThen(then));
   }
 
   @POST
@@ -61,17 +62,18 @@ public class SignInResource {
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response signIn(@Context RoutingContext ctx, @FormParam("user") String user, @FormParam("password") String password,
       @FormParam("then") String then) throws InterruptedException {
+    SessionPages pages = SessionPages.of(ctx, viewer);
     if (!sessions.enabled()) {
-      return nothingToSignInTo();
+      return nothingToSignInTo(pages);
     }
     String crossSite = Csrf.crossSite(ctx.request());
     if (crossSite != null) {
-      return SessionPages.forbidden(crossSite);
+      return pages.forbidden(crossSite);
     }
     String next = safeThen(then);
     String name = user == null ? "" : user.strip();
     if (name.isEmpty() || password == null || password.isEmpty()) {
-      return SessionPages.html(401, Templates.form("Enter a user name and a password.", name, next, null, null));
+      return pages.form(401, "Enter a user name and a password.", name, next);
     }
     String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
     AccessControl.SignIn s = access.login(name, password, client);
@@ -79,19 +81,19 @@ public class SignInResource {
       case THROTTLED -> {
         AUDIT.infof("throttled web UI sign-in of %s from %s", name, client);
         long wait = access.retryAfter(name, client);
-        return Response.fromResponse(SessionPages.html(429, Templates.notice("Too many failed sign-ins",
-            "Too many wrong passwords for this account from your address: try again in " + wait + " seconds.", false)))
+        return Response.fromResponse(pages.notice(429, "Too many failed sign-ins",
+            "Too many wrong passwords for this account from your address: try again in " + wait + " seconds.", false))
             .header("Retry-After", wait).build();
       }
       case WRONG -> {
         AUDIT.infof("failed web UI sign-in of %s from %s", name, client);
-        return SessionPages.html(401, Templates.form("Wrong user name or password.", name, next, null, null));
+        return pages.form(401, "Wrong user name or password.", name, next);
       }
       default -> {
         Identity who = s.identity();
         if (who.robot() || who.external() || access.fingerprint(who.name()).isEmpty()) {
-          return SessionPages.html(401, Templates.form(
-              "Robot secrets and CI tokens are for registry clients; sign in with an account.", "", next, null, null));
+          return pages.form(401, "Robot secrets and CI tokens are for registry clients; sign in with an account.",
+              "", next);
         }
         Sessions.Issued issued = sessions.issue(who.name());
         return Response.seeOther(java.net.URI.create(next))
@@ -105,23 +107,24 @@ public class SignInResource {
   @Path("/sign-out")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response signOut(@Context RoutingContext ctx, @FormParam(Csrf.FIELD) String token) {
+    SessionPages pages = SessionPages.of(ctx, viewer);
     if (!sessions.enabled()) {
-      return nothingToSignInTo();
+      return nothingToSignInTo(pages);
     }
     String crossSite = Csrf.crossSite(ctx.request());
     Optional<Session> session = sessions.current(ctx.request());
     if (crossSite != null || (session.isPresent() && !csrf.valid(session, token))) {
-      return SessionPages.forbidden(crossSite != null ? crossSite : SessionPages.BAD_TOKEN);
+      return pages.forbidden(crossSite != null ? crossSite : SessionPages.BAD_TOKEN);
     }
     return Response.seeOther(java.net.URI.create("/ui/"))
         .header("Set-Cookie", Sessions.clearing(Sessions.secure(ctx.request())))
         .header("Cache-Control", "no-store").build();
   }
 
-  private static Response nothingToSignInTo() {
-    return SessionPages.html(404, Templates.notice("No sign-in",
+  private static Response nothingToSignInTo(SessionPages pages) {
+    return pages.notice(404, "No sign-in",
         "Access control is off on this registry (berth.auth.mode=none): there are no accounts to sign in to,"
-            + " and every visitor may do everything.", false));
+            + " and every visitor may do everything.", false);
   }
 
   /** Where to go after signing in: a path of the UI only, never another site. */

@@ -213,6 +213,8 @@ class UiSessionIT {
   void anAllowedDeleteRemovesTheTagAndThenTheManifest() throws Exception {
     String digest = push.image("team-a/app", "v1", "allowed");
     String alice = cookie("alice");
+    HttpResponse<String> repoPage = ui.get("/ui/r/team-a/app", alice);
+    assertTrue(repoPage.body().contains("href=\"/ui/delete/tag?repository=team-a/app&amp;tag=v1\""), repoPage.body());
     HttpResponse<String> confirm = confirmTag(ui, "team-a/app", "v1", alice);
     assertEquals(200, confirm.statusCode(), confirm.body());
     assertTrue(confirm.body().contains(digest), "the page names what the tag points at\n" + confirm.body());
@@ -238,6 +240,9 @@ class UiSessionIT {
   void aDeleteTheRulesDontAllow_403_andTheTagStays() throws Exception {
     push.image("team-a/denied", "v1", "denied");
     String bob = cookie("bob");
+    HttpResponse<String> repoPage = ui.get("/ui/r/team-a/denied", bob);
+    assertEquals(200, repoPage.statusCode(), repoPage.body());
+    assertFalse(repoPage.body().contains("/ui/delete/"), "no delete button for bob\n" + repoPage.body());
     HttpResponse<String> confirm = confirmTag(ui, "team-a/denied", "v1", bob);
     assertEquals(403, confirm.statusCode(), confirm.body());
     assertTrue(confirm.body().contains("The rules don&#39;t allow bob to delete in team-a/denied."), confirm.body());
