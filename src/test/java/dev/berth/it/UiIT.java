@@ -182,6 +182,7 @@ class UiIT {
       assertEquals(Integer.parseInt(c[1]), r.statusCode(), c[0] + ": " + r.body());
       assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), c[0]);
       assertTrue(r.body().contains("<main"), c[0] + " is a page of the UI");
+      assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"), c[0]);
     }
   }
 
