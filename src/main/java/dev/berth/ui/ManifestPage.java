@@ -84,7 +84,7 @@ class ManifestPage {
       commands.add(new Command("podman", "podman pull " + by));
     }
     commands.add(new Command("digest", by));
-    return page.data("repo", repo.value()).data("digest", digest.toString()).data("tag", tag == null ? "" : tag.value())
+    return page.data("repo", repo.value()).data("digest", digest.toString()).data("shortDigest", Summaries.shortDigest(digest.toString())).data("tag", tag == null ? "" : tag.value())
         .data("kind", Summaries.kind(m.mediaType())).data("mediaType", m.mediaType()).data("index", index)
         .data("size", Summaries.bytes(index ? Summaries.indexSize(manifests, repo, json) : Summaries.imageSize(json)))
         .data("children", children).data("config", config).data("layers", layers).data("image", image)

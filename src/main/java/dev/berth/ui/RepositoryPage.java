@@ -37,7 +37,7 @@ class RepositoryPage {
 
   /** One tag's row. */
   @TemplateData
-  record TagRow(String tag, String digest, String kind, String size, List<String> platforms, String pushed) {}
+  record TagRow(String tag, String digest, String shortDigest, String kind, String size, List<String> platforms, String pushed) {}
 
   Template template() {
     return template;
@@ -64,14 +64,14 @@ class RepositoryPage {
     try {
       m = manifests.get(repo, new Reference.ByTag(tag));
     } catch (RegistryException e) {
-      return new TagRow(tag.value(), "", "(deleted meanwhile)", "", List.of(), "");
+      return new TagRow(tag.value(), "", "", "(deleted meanwhile)", "", List.of(), "");
     }
     JsonNode json = Summaries.json(m.bytes());
     boolean index = Summaries.isIndex(m.mediaType());
     long size = index ? Summaries.indexSize(manifests, repo, json) : Summaries.imageSize(json);
     String pushed = storage.stat(StorageLayout.tag(repo, tag)).map(ObjectInfo::modified)
         .map(i -> DateTimeFormatter.ISO_INSTANT.format(i.truncatedTo(ChronoUnit.SECONDS))).orElse("");
-    return new TagRow(tag.value(), m.digest().toString(), Summaries.kind(m.mediaType()), Summaries.bytes(size),
+    return new TagRow(tag.value(), m.digest().toString(), Summaries.shortDigest(m.digest().toString()), Summaries.kind(m.mediaType()), Summaries.bytes(size),
         index ? Summaries.platforms(json) : List.of(), pushed);
   }
 }

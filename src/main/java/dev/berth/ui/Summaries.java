@@ -94,6 +94,12 @@ final class Summaries {
     return total;
   }
 
+  /** A digest's algorithm and first 12 hex digits, for tables (the full one is its title). */
+  static String shortDigest(String digest) {
+    int colon = digest.indexOf(':');
+    return colon < 0 || digest.length() <= colon + 13 ? digest : digest.substring(0, colon + 13) + "…";
+  }
+
   /** Bytes for people: 1023 B, 4.2 MB (powers of 1000, as registries' UIs and docker show them). */
   static String bytes(long n) {
     if (n < 1000) {

@@ -5,22 +5,25 @@ document.addEventListener("click", function (e) {
   if (!b) return;
   var text = b.getAttribute("data-copy");
   var done = function () {
-    window.__berthCopied = text;
     b.classList.add("copied");
     b.textContent = "Copied";
     setTimeout(function () { b.classList.remove("copied"); b.textContent = "Copy"; }, 2000);
   };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(text).then(done, done);
-  } else {
-    // Plain http on another host has no Clipboard API: select-and-copy instead.
+  var fallback = function () {
+    // No Clipboard API (plain http on another host) or no permission: select-and-copy instead.
     var t = document.createElement("textarea");
     t.value = text;
     document.body.appendChild(t);
     t.select();
-    try { document.execCommand("copy"); } catch (ignored) { /* the text stays visible to copy by hand */ }
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (ignored) { /* the text stays visible to copy by hand */ }
     t.remove();
-    done();
+    if (ok) done();
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, fallback);
+  } else {
+    fallback();
   }
 });
 document.addEventListener("input", function (e) {
