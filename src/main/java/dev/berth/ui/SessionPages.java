@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * How the sign-in and delete pages of one request are answered: in the UI's layout (which shows
- * who is looking), as HTML that is never cached and never framed by another site.
+ * who is looking), as HTML that is never cached and never framed by another site (UiGate adds the content security policy).
  */
 final class SessionPages {
   static final String BAD_TOKEN = "The form's security token is missing or not this session's: reload the page and try again.";
@@ -26,8 +26,8 @@ final class SessionPages {
   static Response html(int status, TemplateInstance page) {
     return Response.status(status).entity(page).type("text/html;charset=UTF-8")
         .header("Cache-Control", "no-store")
-        // A confirmation page in another site's invisible frame could be clicked through.
-        .header("Content-Security-Policy", "frame-ancestors 'none'")
+        // A confirmation page in another site's invisible frame could be clicked through: UiGate's
+        // policy says frame-ancestors 'none'; this header tells browsers that predate CSP.
         .header("X-Frame-Options", "DENY")
         .build();
   }

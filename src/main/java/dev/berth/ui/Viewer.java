@@ -72,6 +72,11 @@ public class Viewer {
       return asSession && deletes.possible(repository) && mayDelete(repository);
     }
 
+    /** Whether a web UI session says who this is (then the page offers to sign out). */
+    public boolean hasSession() {
+      return session.isPresent();
+    }
+
     /** The CSRF token of this viewer's forms (sign-out, deletes). */
     public String csrf() {
       return csrfs.token(session);
