@@ -3,6 +3,9 @@ package dev.berth.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.events.WebhookReceiver;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The web UI's sign-in in the other setups: token mode (the same accounts), Berth serving TLS
  * itself (the cookie gets {@code Secure}), and {@code berth.auth.mode=none} (nothing to sign in
- * to; deletes still need the form's token).
+ * to; deletes still need the form's token), and the webhook events of UI deletes (the API's).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class UiSessionModesIT {
@@ -57,6 +60,38 @@ class UiSessionModesIT {
         assertEquals(401, ui.signIn("alice", "wrong").statusCode());
         String alice = ui.session("alice", UiSessionIT.password("alice"));
         assertTrue(ui.get("/ui/sign-in", alice).body().contains("signed in as <strong>alice</strong>"));
+      }
+    } finally {
+      TempDirs.delete(dir);
+    }
+  }
+
+  @Test
+  void uiDeletes_sendTheEventsApiDeletesSend() throws Exception {
+    Path dir = accounts(TempDirs.create("berth-ui-events"));
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      RegistryProcess.Options o = basic(dir).env("BERTH_EVENTS_ENDPOINTS_HOOK_URL", receiver.url("/hook"))
+          .env("BERTH_EVENTS_ENDPOINTS_HOOK_ACTIONS", "delete");
+      try (RegistryProcess r = RegistryProcess.start(o)) {
+        UiSessionPush push = new UiSessionPush(r.url(), UiSessionHttp.basic("alice", UiSessionIT.password("alice")));
+        String digest = push.image("team-a/events", "v1", "events");
+        UiSessionHttp ui = new UiSessionHttp(r.url());
+        String alice = ui.session("alice", UiSessionIT.password("alice"));
+        String token = UiSessionHttp.csrf(ui.get("/ui/sign-in", alice).body());
+        assertEquals(200, ui.post("/ui/delete/tag", alice, List.of("repository", "team-a/events", "tag", "v1", "csrf", token)).statusCode());
+        assertEquals(200, ui.post("/ui/delete/manifest", alice, List.of("repository", "team-a/events", "digest", digest, "csrf", token))
+            .statusCode());
+        List<WebhookReceiver.Delivery> got = receiver.await(d -> d.path().equals("/hook"), 2, Duration.ofSeconds(20));
+        assertEquals(2, got.size(), r.log());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode tag = json.readTree(got.get(0).body());
+        assertEquals("dev.berth.tag.deleted", tag.get("type").asText());
+        assertEquals("v1", tag.get("data").get("tag").asText());
+        assertEquals(digest, tag.get("data").get("digest").asText());
+        assertEquals("alice", tag.get("data").get("actor").asText());
+        JsonNode manifest = json.readTree(got.get(1).body());
+        assertEquals("dev.berth.manifest.deleted", manifest.get("type").asText());
+        assertEquals("alice", manifest.get("data").get("actor").asText());
       }
     } finally {
       TempDirs.delete(dir);
