@@ -25,7 +25,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import dev.berth.storage.StorageException;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Deleting a tag or a manifest from the web UI: {@code GET /ui/delete/{tag,manifest}} asks
@@ -139,6 +141,11 @@ public class DeleteResource {
       return new Target(kind, repo, ref, pages.notice(403, "Not allowed", message, !who.authenticated()));
     }
     return new Target(kind, repo, ref, null);
+  }
+
+  @ServerExceptionMapper
+  public Response storage(StorageException e, RoutingContext ctx) {
+    return SessionPages.unavailable(e, ctx, viewer);
   }
 
   private static Response refusal(SessionPages pages, RegistryException e) {

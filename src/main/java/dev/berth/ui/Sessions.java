@@ -47,13 +47,15 @@ public class Sessions {
     return access.enabled();
   }
 
-  /** A new session for an account that just signed in, and the cookie value that carries it. */
-  Issued issue(String account) {
+  /**
+   * A new session for an account that just signed in, and the cookie value that carries it;
+   * {@code fingerprint} is the account's {@link AccessControl#fingerprint} as it signed in.
+   */
+  Issued issue(String account, String fingerprint) {
     byte[] id = new byte[16];
     random.nextBytes(id);
     Instant now = Instant.now();
     Session s = new Session(account, B64.encodeToString(id), now, now.plus(ttl));
-    String fingerprint = access.fingerprint(account).orElseThrow(() -> new IllegalStateException("no such account"));
     String unsigned = String.join(".", VERSION, B64.encodeToString(account.getBytes(StandardCharsets.UTF_8)),
         Long.toString(s.issued().getEpochSecond()), Long.toString(s.expires().getEpochSecond()), s.id());
     return new Issued(s, unsigned + "." + B64.encodeToString(signature(unsigned, fingerprint)));

@@ -15,7 +15,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import dev.berth.storage.StorageException;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Signing in to the web UI with the registry's own accounts (htpasswd, in basic and token mode),
@@ -79,23 +81,24 @@ public class SignInResource {
     AccessControl.SignIn s = access.login(name, password, client);
     switch (s.outcome()) {
       case THROTTLED -> {
-        AUDIT.infof("throttled web UI sign-in of %s from %s", name, client);
+        AUDIT.infof("throttled web UI sign-in of %s from %s", loggable(name), client);
         long wait = access.retryAfter(name, client);
         return Response.fromResponse(pages.notice(429, "Too many failed sign-ins",
             "Too many wrong passwords for this account from your address: try again in " + wait + " seconds.", false))
             .header("Retry-After", wait).build();
       }
       case WRONG -> {
-        AUDIT.infof("failed web UI sign-in of %s from %s", name, client);
+        AUDIT.infof("failed web UI sign-in of %s from %s", loggable(name), client);
         return pages.form(401, "Wrong user name or password.", name, next);
       }
       default -> {
         Identity who = s.identity();
-        if (who.robot() || who.external() || access.fingerprint(who.name()).isEmpty()) {
+        Optional<String> fingerprint = who.robot() || who.external() ? Optional.empty() : access.fingerprint(who.name());
+        if (fingerprint.isEmpty()) {
           return pages.form(401, "Robot secrets and CI tokens are for registry clients; sign in with an account.",
               "", next);
         }
-        Sessions.Issued issued = sessions.issue(who.name());
+        Sessions.Issued issued = sessions.issue(who.name(), fingerprint.get());
         return Response.seeOther(java.net.URI.create(next))
             .header("Set-Cookie", sessions.cookie(issued, Sessions.secure(ctx.request())))
             .header("Cache-Control", "no-store").build();
@@ -125,6 +128,17 @@ public class SignInResource {
     return pages.notice(404, "No sign-in",
         "Access control is off on this registry (berth.auth.mode=none): there are no accounts to sign in to,"
             + " and every visitor may do everything.", false);
+  }
+
+  /** A typed user name as the audit log shows it: account-name characters only, so a name can't forge log lines. */
+  static String loggable(String name) {
+    String n = name.length() > 128 ? name.substring(0, 128) : name;
+    return n.replaceAll("[^A-Za-z0-9._@-]", "?");
+  }
+
+  @ServerExceptionMapper
+  public Response storage(StorageException e, RoutingContext ctx) {
+    return SessionPages.unavailable(e, ctx, viewer);
   }
 
   /** Where to go after signing in: a path of the UI only, never another site. */
