@@ -141,9 +141,12 @@ public class AccessControl {
     return new SignIn(Login.WRONG, null);
   }
 
-  /** The account's fingerprint (see {@link Htpasswd#fingerprint}); empty when it doesn't exist. */
-  Optional<String> fingerprint(String user) {
-    return failure != null ? Optional.empty() : accounts.fingerprint(user);
+  /**
+   * The account's fingerprint (see {@link Htpasswd#fingerprint}): it changes with the password;
+   * empty when the account doesn't exist (or auth is off). The web UI binds its sessions to it.
+   */
+  public Optional<String> fingerprint(String user) {
+    return failure != null || accounts == null ? Optional.empty() : accounts.fingerprint(user);
   }
 
   /** Seconds a throttled client waits. */

@@ -36,6 +36,9 @@ public interface BerthConfig {
   GcConfig gc();
 
   Metrics metrics();
+
+  Ui ui();
+
   Events events();
 
   RetentionConfig.Tags tags();
@@ -358,6 +361,20 @@ public interface BerthConfig {
     /** Whether Berth records its HTTP, storage, upload and sign-in metrics (off: only the JVM's). */
     @WithDefault("true")
     boolean enabled();
+  }
+
+  /** The web UI at {@code /ui} (README: Web UI). */
+  interface Ui {
+    /** Whether {@code /ui} serves the read-only browsing pages; off: {@code /ui} answers 404 like any unknown path. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How long a web UI sign-in lasts. The session is a signed cookie (any replica accepts it);
+     * signing out, a changed password or a removed account end it before then.
+     */
+    @WithDefault("PT8H")
+    Duration sessionTtl();
   }
 
   /** Health checks. */

@@ -96,7 +96,9 @@ final class BerthProperties {
     m.put("berth.auth.token.issuer", v -> REALM.matcher(v).matches() ? null : "not an issuer (1-64 letters, digits, '.', '_', '-')");
     m.put("berth.auth.token.realm", v -> v.startsWith("https://") || v.startsWith("http://") ? null : "not an http(s) URL");
     m.put("berth.read-only", bool());
+    m.put("berth.ui.session-ttl", duration());
     m.put("berth.metrics.enabled", bool());
+    m.put("berth.ui.enabled", bool());
     m.put("berth.events.source", v -> v.isBlank() || v.chars().anyMatch(Character::isWhitespace) ? "not a URI reference" : null);
     m.put("berth.events.endpoints.<endpoint>.url", v -> v.startsWith("https://") || v.startsWith("http://") ? null : "not an http(s) URL");
     m.put("berth.events.endpoints.<endpoint>.repositories", list(REPOSITORY_PATTERN, "a repository pattern (lowercase name components, '*' within one, '**' across)"));

@@ -18,7 +18,8 @@ package dev.berth.registry;
  * │                                             when it finishes (Azure can't rename: they stay)
  * ├── _auth/robots/&lt;id&gt;                         a robot account (JSON): scopes, expiry, SHA-256 of its secret
  * ├── _gc/lease                                 which GC run holds the lease, until when (one run at a time)
- * └── _proxy/&lt;upstream&gt;/pulls                   when each cached manifest of an upstream was last pulled
+ * ├── _proxy/&lt;upstream&gt;/pulls                   when each cached manifest of an upstream was last pulled
+ * └── _ui/session-key                           the key web UI session cookies are signed with (created once)
  * </pre>
  *
  * <p>Repository names are flattened (',' cannot occur in a name) so that listing
@@ -35,6 +36,9 @@ public final class StorageLayout {
   public static final String UPLOAD_DATA = "_data/";
   /** Robot accounts, one object each, so that every replica sees them. */
   public static final String ROBOTS = "_auth/robots/";
+
+  /** The HMAC key of web UI sessions and CSRF tokens ({@code dev.berth.ui.SessionKey}): every replica signs with it. */
+  public static final String UI_SESSION_KEY = "_ui/session-key";
 
   /** The lease one GC run at a time holds ({@code dev.berth.gc.GcLease}). */
   public static final String GC_LEASE = "_gc/lease";

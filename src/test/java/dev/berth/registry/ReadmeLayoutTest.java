@@ -45,7 +45,8 @@ class ReadmeLayoutTest {
         StorageLayout.uploadData("5f0c"),
         StorageLayout.robot("bsziga462qxkm3qc"),
         StorageLayout.GC_LEASE,
-        StorageLayout.pullTimes("hub"));
+        StorageLayout.pullTimes("hub"),
+        StorageLayout.UI_SESSION_KEY);
     List<Pattern> drawn = paths(readmeTree()).stream().map(ReadmeLayoutTest::regex).toList();
     for (String key : keys) {
       assertTrue(drawn.stream().anyMatch(p -> p.matcher(key).matches()), key + " is not drawn in README");
