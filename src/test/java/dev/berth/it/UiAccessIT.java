@@ -84,7 +84,7 @@ class UiAccessIT {
 
       String basic = "Basic " + Base64.getEncoder().encodeToString("alice:alice-Pw9".getBytes(StandardCharsets.UTF_8));
       HttpResponse<String> mine = get(r, "/ui", "Authorization", basic);
-      assertTrue(mine.body().contains("href=\"/ui/r/private/app\"") && mine.body().contains("Signed in as <strong>alice</strong>"), mine.body());
+      assertTrue(mine.body().contains("href=\"/ui/r/private/app\"") && mine.body().contains("Signed in as <strong id=\"signed-in-as\">alice</strong>"), mine.body());
       assertEquals(200, get(r, "/ui/r/private/app", "Authorization", basic).statusCode());
       HttpResponse<String> wrong = get(r, "/ui", "Authorization", "Basic " + Base64.getEncoder().encodeToString("alice:nope".getBytes()));
       assertEquals(200, wrong.statusCode(), "a wrong password browses as anonymous");
