@@ -35,8 +35,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class UiResource {
   private static final Logger LOG = Logger.getLogger(UiResource.class);
   static final int CATALOG_PAGE = 100;
-  /** Names asked of storage for one catalog page. */
-  static final int SCAN = 1000;
+  /** Names asked of storage for one catalog page when the rules may hide some (most are usually visible). */
+  static final int RULES_SCAN = 1000;
+  /** ... and when a filter may hide most of them. */
+  static final int FILTER_SCAN = 5000;
 
   @Inject Template catalog;
   @Inject Template error;
@@ -53,9 +55,9 @@ public class UiResource {
       throw new UiProblem(400, "The filter is longer than any repository name.");
     }
     // When a filter or the rules may hide names, ask storage for more than a page shows: hiding
-    // most of 10,000 names then costs a tenth of the listings (each a directory scan, or an
-    // Azure list call, that costs about the same for 1000 names as for 100).
-    int want = filter.isEmpty() && !who.authEnabled() ? CATALOG_PAGE : SCAN;
+    // most of 10,000 names then costs two listings (each a directory scan, or an Azure list call,
+    // that costs about the same for 5000 names as for 100).
+    int want = !filter.isEmpty() ? FILTER_SCAN : who.authEnabled() ? RULES_SCAN : CATALOG_PAGE;
     Page<String> page = repositories.list(last == null || last.isEmpty() ? null : last, want,
         name -> name.contains(filter) && who.mayPull(name));
     List<String> shown = page.items().size() > CATALOG_PAGE ? page.items().subList(0, CATALOG_PAGE) : page.items();
