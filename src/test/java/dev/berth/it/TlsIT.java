@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,29 +22,19 @@ import org.junit.jupiter.api.Test;
  * the {@code Authorization} header a client sent.
  */
 class TlsIT {
-  private static final String PASSWORD = "it-store-pass";
 
   @Test
   void pushAndPullOverHttps_withAnAccessLog() throws Exception {
     Path dir = TempDirs.create("berth-tls");
     try {
-      Path store = dir.resolve("berth.p12");
-      Cmd.Result key = Cmd.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-          "-genkeypair", "-alias", "berth", "-keyalg", "EC", "-groupname", "secp256r1",
-          "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "2",
-          "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD)
-          .timeout(Duration.ofSeconds(60)).run();
-      assertTrue(key.succeeded(), key.toString());
+      SelfSignedTls tls = SelfSignedTls.create(dir);
       int tlsPort = RegistryProcess.freePort();
-      RegistryProcess.Options o = RegistryProcess.options()
-          .env("QUARKUS_TLS_KEY_STORE_P12_PATH", store.toString())
-          .env("QUARKUS_TLS_KEY_STORE_P12_PASSWORD", PASSWORD)
-          .env("QUARKUS_HTTP_SSL_PORT", Integer.toString(tlsPort))
+      RegistryProcess.Options o = tls.serve(RegistryProcess.options(), tlsPort)
           .env("QUARKUS_HTTP_INSECURE_REQUESTS", "disabled")
           .env("QUARKUS_HTTP_ACCESS_LOG_ENABLED", "true")
           .ready(RegistryProcess.Ready.NONE);
       try (RegistryProcess r = RegistryProcess.start(o)) {
-        HttpClient https = HttpClient.newBuilder().sslContext(trusting(store)).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient https = HttpClient.newBuilder().sslContext(tls.trusting()).connectTimeout(Duration.ofSeconds(5)).build();
         String base = "https://127.0.0.1:" + tlsPort;
         awaitHttps(https, base, r);
 
@@ -76,18 +61,6 @@ class TlsIT {
     } finally {
       TempDirs.delete(dir);
     }
-  }
-
-  private static SSLContext trusting(Path store) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      ks.load(in, PASSWORD.toCharArray());
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
   }
 
   private static void awaitHttps(HttpClient https, String base, RegistryProcess r) throws Exception {

@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.events.WebhookReceiver;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class UiSessionModesIT {
-  private static final String STORE_PASSWORD = "it-store-pass";
 
   private static Path accounts(Path dir) throws Exception {
     Files.writeString(dir.resolve("rules.yaml"), UiSessionIT.RULES);
@@ -102,20 +97,11 @@ class UiSessionModesIT {
   void overTls_theCookieIsSecure() throws Exception {
     Path dir = accounts(TempDirs.create("berth-ui-tls"));
     try {
-      Path store = dir.resolve("berth.p12");
-      Cmd.Result key = Cmd.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-          "-genkeypair", "-alias", "berth", "-keyalg", "EC", "-groupname", "secp256r1",
-          "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "2",
-          "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", STORE_PASSWORD)
-          .timeout(Duration.ofSeconds(60)).run();
-      assertTrue(key.succeeded(), key.toString());
+      SelfSignedTls tls = SelfSignedTls.create(dir);
       int tlsPort = RegistryProcess.freePort();
-      RegistryProcess.Options o = basic(dir)
-          .env("QUARKUS_TLS_KEY_STORE_P12_PATH", store.toString())
-          .env("QUARKUS_TLS_KEY_STORE_P12_PASSWORD", STORE_PASSWORD)
-          .env("QUARKUS_HTTP_SSL_PORT", Integer.toString(tlsPort));
+      RegistryProcess.Options o = tls.serve(basic(dir), tlsPort);
       try (RegistryProcess r = RegistryProcess.start(o)) {
-        UiSessionHttp ui = new UiSessionHttp("https://127.0.0.1:" + tlsPort, trusting(store));
+        UiSessionHttp ui = new UiSessionHttp("https://127.0.0.1:" + tlsPort, tls.trusting());
         HttpResponse<String> signIn = awaitHttps(() -> ui.signIn("alice", UiSessionIT.password("alice")), r);
         assertEquals(303, signIn.statusCode(), signIn.body());
         String set = signIn.headers().firstValue("Set-Cookie").orElseThrow();
@@ -169,15 +155,4 @@ class UiSessionModesIT {
     }
   }
 
-  private static SSLContext trusting(Path store) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      ks.load(in, STORE_PASSWORD.toCharArray());
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
-  }
 }
