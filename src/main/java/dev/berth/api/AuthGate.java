@@ -2,6 +2,7 @@ package dev.berth.api;
 
 import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
+import dev.berth.auth.CredentialsHeader;
 import dev.berth.auth.Identity;
 import dev.berth.auth.TokenAccess;
 import dev.berth.auth.TokenService;

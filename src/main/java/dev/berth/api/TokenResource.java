@@ -2,6 +2,7 @@ package dev.berth.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.auth.AccessControl;
+import dev.berth.auth.CredentialsHeader;
 import dev.berth.auth.Identity;
 import dev.berth.auth.Scope;
 import dev.berth.auth.TokenService;

@@ -2,6 +2,7 @@ package dev.berth.ui;
 
 import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
+import dev.berth.auth.CredentialsHeader;
 import dev.berth.auth.Identity;
 import dev.berth.auth.TokenAccess;
 import dev.berth.auth.TokenService;
@@ -9,8 +10,6 @@ import io.quarkus.qute.TemplateData;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -118,22 +117,12 @@ public class Viewer {
   }
 
   private Identity basic(HttpServerRequest request) {
-    String h = request.getHeader("Authorization");
-    if (!access.enabled() || h == null || h.length() > 8192 || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
+    CredentialsHeader c = access.enabled() ? CredentialsHeader.parse(request.getHeader("Authorization")) : null;
+    if (c == null || c == CredentialsHeader.INVALID) {
       return Identity.ANONYMOUS;
     }
-    String pair;
-    try {
-      pair = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return Identity.ANONYMOUS;
-    }
-    int colon = pair.indexOf(':');
-    if (colon <= 0 || pair.indexOf('\u0000') >= 0) {
-      return Identity.ANONYMOUS;
-    }
-    String user = pair.substring(0, colon);
-    String password = pair.substring(colon + 1);
+    String user = c.user();
+    String password = c.password();
     var seen = access.recentlyVerified(user, password);
     if (seen.isPresent()) {
       return seen.get();

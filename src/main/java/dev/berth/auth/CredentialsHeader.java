@@ -1,18 +1,21 @@
-package dev.berth.api;
+package dev.berth.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
-/** An {@code Authorization: Basic} header, read strictly: anything else is "no valid credentials". */
-record CredentialsHeader(String user, String password) {
+/**
+ * An {@code Authorization: Basic} header, read strictly: anything else is "no valid credentials".
+ * The registry API and the web UI read it alike.
+ */
+public record CredentialsHeader(String user, String password) {
   /** Longer headers are refused before decoding (a password is not 8 KiB). */
   private static final int MAX_LENGTH = 8192;
 
   /** The credentials, null when there are none (no header, or an empty pair); {@code INVALID} for a malformed one. */
-  static final CredentialsHeader INVALID = new CredentialsHeader("", "");
+  public static final CredentialsHeader INVALID = new CredentialsHeader("", "");
 
-  static CredentialsHeader parse(String header) {
+  public static CredentialsHeader parse(String header) {
     if (header == null) {
       return null;
     }
