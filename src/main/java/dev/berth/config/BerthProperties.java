@@ -41,7 +41,7 @@ final class BerthProperties {
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
   private static final Pattern REPOSITORY_PATTERN = Pattern.compile("[a-z0-9._*-]+(/[a-z0-9._*-]+)*");
   /** A map key in a property name: {@code <endpoint>} stands for any name without dots. */
-  private static final Pattern KEY = Pattern.compile("<[a-z-]+>");
+  private static final Pattern ENV_KEY = Pattern.compile("[A-Z0-9_]+");
 
   static {
     Map<String, Rule> m = new LinkedHashMap<>();
@@ -129,7 +129,11 @@ final class BerthProperties {
     m.put("berth.proxy.pull-flush-interval", duration());
     m.put("berth.proxy.default-upstream", any()); // must name an upstream: ConfigProblems.upstreamProblems
     ALL = Collections.unmodifiableMap(m);
+    TEMPLATES = m.keySet().stream().map(EntryTemplate::of).filter(t -> t != null).toList();
   }
+
+  /** The templates among {@link #ALL}'s names, compiled. */
+  private static final List<EntryTemplate> TEMPLATES;
 
   /**
    * The entry of {@link #ALL} a property name is, or instantiates ({@code berth.events.endpoints.hook.url}
@@ -139,9 +143,9 @@ final class BerthProperties {
     if (ALL.containsKey(name)) {
       return name;
     }
-    for (String t : ALL.keySet()) {
-      if (t.contains("<") && regex(t, "[^.]+").matcher(name).matches()) {
-        return t;
+    for (EntryTemplate t : TEMPLATES) {
+      if (t.property().matcher(name).matches()) {
+        return t.template();
       }
     }
     return null;
@@ -160,9 +164,8 @@ final class BerthProperties {
 
   /** Whether an environment variable name is the form of a map entry's property (any key). */
   static boolean isTemplateEnvName(String variable) {
-    for (String t : ALL.keySet()) {
-      if (t.contains("<") && regex(envName(t.replaceAll("<[a-z-]+>", "KEY")).replace("KEY", "<k>"), "[A-Z0-9_]+")
-          .matcher(variable).matches()) {
+    for (EntryTemplate t : TEMPLATES) {
+      if (t.variable().matcher(variable).matches()) {
         return true;
       }
     }
@@ -180,20 +183,14 @@ final class BerthProperties {
   static String propertyOfEnvName(String variable) {
     String best = null;
     int bestSuffix = -1;
-    for (String t : ALL.keySet()) {
-      java.util.regex.Matcher k = KEY.matcher(t);
-      if (!k.find()) {
-        continue;
-      }
-      String prefix = t.substring(0, k.start());
-      String suffix = t.substring(k.end());
-      String envPrefix = envName(prefix);
-      String envSuffix = envName(suffix);
+    for (EntryTemplate t : TEMPLATES) {
+      String envPrefix = t.envPrefix();
+      String envSuffix = t.envSuffix();
       if (variable.length() > envPrefix.length() + envSuffix.length() && variable.startsWith(envPrefix)
           && variable.endsWith(envSuffix) && envSuffix.length() > bestSuffix) {
         String key = variable.substring(envPrefix.length(), variable.length() - envSuffix.length());
-        if (key.matches("[A-Z0-9_]+") && !key.startsWith("_") && !key.endsWith("_")) {
-          best = prefix + key.toLowerCase(Locale.ROOT) + suffix;
+        if (ENV_KEY.matcher(key).matches() && !key.startsWith("_") && !key.endsWith("_")) {
+          best = t.prefix() + key.toLowerCase(Locale.ROOT) + t.suffix();
           bestSuffix = envSuffix.length();
         }
       }
@@ -201,21 +198,9 @@ final class BerthProperties {
     return best;
   }
 
-  /** A template as a regular expression: {@code <key>} parts match {@code key}, the rest literally. */
-  private static Pattern regex(String template, String key) {
-    StringBuilder r = new StringBuilder();
-    int at = 0;
-    java.util.regex.Matcher m = KEY.matcher(template);
-    while (m.find()) {
-      r.append(Pattern.quote(template.substring(at, m.start()))).append(key);
-      at = m.end();
-    }
-    return Pattern.compile(r.append(Pattern.quote(template.substring(at))).toString());
-  }
-
   /** The environment variable SmallRye reads a property from: upper case, other characters {@code _}. */
   static String envName(String property) {
-    return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    return EntryTemplate.envName(property);
   }
 
   /** An enum's values as SmallRye accepts them: lower case, {@code _} as {@code -}. */

@@ -83,6 +83,17 @@ class AzureStorageTroubleIT {
     assertEquals(pid, reg.pid());
   }
 
+  /** The web UI's catalog page: an HTML page with {@code status} that says {@code expected}, no stack trace. */
+  private static String assertUiPage(RegistryProcess reg, int status, String expected) throws Exception {
+    HttpResponse<byte[]> page = new RegistryClient(reg.url()).send("GET", "/ui", null);
+    String html = new String(page.body(), StandardCharsets.UTF_8);
+    assertEquals(status, page.statusCode(), text(page));
+    assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), text(page));
+    assertTrue(html.contains(expected), html);
+    assertFalse(html.contains("Exception") || html.contains("\tat "), html);
+    return text(page);
+  }
+
   private static void assertNoSecret(RegistryProcess reg, List<String> said, String secret) throws Exception {
     String log = reg.log();
     for (String s : List.of(secret, secret.substring(0, 16))) {
@@ -123,10 +134,12 @@ class AzureStorageTroubleIT {
     long started = System.nanoTime();
     try (RegistryProcess reg = RegistryProcess.start(opts)) {
       List<String> said = assertDown(reg, "cannot reach");
+      said.add(assertUiPage(reg, 503, "Storage is not available right now."));
       // The old registry gave up and exited 11-14 s after start.
       Probes.assertStillRunning(reg, started, Duration.ofSeconds(16));
       try (Azurite late = Azurite.startOnPort(port)) {
         assertRecovers(reg, Duration.ofSeconds(45));
+        assertUiPage(reg, 200, "trouble/x");
       }
       assertNoSecret(reg, said, Azurite.KEY);
       Probes.assertQuietLog(reg.log(), 6);
