@@ -57,6 +57,11 @@ def classify(maps, exe):
         nxt = maps[i + 1] if i + 1 < len(maps) else None
         if heap and not m['path'] and heap[0] <= m['lo'] < heap[1]:
             yield 'anonymous: Java heap (chunks in the native heap reservation)', m['rss']
+        elif m['path'] == exe and 'w' in m['perms']:
+            # One mapping holds both: pages still shared with the file, and private copies of
+            # the pages the process wrote (smaps' Anonymous).
+            yield 'executable: writable image heap / data (rw-), written (private)', m['anon']
+            yield 'executable: writable image heap / data (rw-), clean', m['rss'] - m['anon']
         else:
             yield kind(m, prev, nxt, exe), m['rss']
 
@@ -71,9 +76,6 @@ def kind(m, prev, nxt, exe):
     if path == exe:
         if 'x' in perms:
             return 'executable: code (r-x)'
-        if 'w' in perms:
-            return 'executable: writable image heap / data (rw-), written (private)' if m['anon'] else \
-                'executable: writable image heap / data (rw-), clean'
         return 'executable: read-only image heap / data (r--)'
     if path.startswith('/'):
         return 'other files (libc, libz, JDK libraries, CDS archive)'
@@ -101,18 +103,21 @@ def kind(m, prev, nxt, exe):
 
 def main():
     exe, files = sys.argv[1], sys.argv[2:]
-    sums = []
+    sums, anons = [], []
     for f in files:
-        s = {}
-        for k, rss in classify(parse(f), exe):
+        s, maps = {}, parse(f)
+        for k, rss in classify(maps, exe):
             s[k] = s.get(k, 0) + rss
         sums.append(s)
+        anons.append(sum(m['anon'] for m in maps))
     kinds = sorted({k for s in sums for k in s})
     for k in kinds:
         if all(s.get(k, 0) < MIB / 20 for s in sums):
             continue  # [vdso], empty kinds
         print('| %s | %s |' % (k, ' | '.join('%.1f' % (s.get(k, 0) / MIB) for s in sums)))
     print('| **total Rss** | %s |' % ' | '.join('**%.1f**' % (sum(s.values()) / MIB) for s in sums))
+    # What only this process holds: the rest is file pages the kernel can drop and read back.
+    print('| of which private (anonymous) | %s |' % ' | '.join('%.1f' % (a / MIB) for a in anons))
 
 
 if __name__ == '__main__':
